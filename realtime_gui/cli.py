@@ -1,0 +1,324 @@
+"""The command-line twin of the window: ``realtime-gui mint`` and ``realtime-gui key``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .core.credentials import DEFAULT_PROFILE, ENV_VAR, KeyStore, check_key
+from .core.errors import InvalidInput, RealtimeGuiError
+from .core.expiry import format_local_time, format_remaining
+from .core.session import (
+    AUDIO_FORMATS,
+    MODALITIES,
+    NOISE_REDUCTION_TYPES,
+    ApiShape,
+    SessionConfig,
+    SessionType,
+    TranscriptionSettings,
+)
+
+__all__ = ["main"]
+
+PROG = "realtime-gui"
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_INTERRUPTED = 130
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (0 < value <= 600):
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 600 seconds")
+    return value
+
+
+def _max_tokens(text: str) -> int | str:
+    if text == "inf":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'a whole number or "inf", got {text!r}') from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Mint short-lived OpenAI Realtime client secrets (ephemeral keys). "
+        "With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    mint = commands.add_parser(
+        "mint",
+        help="mint a client secret and print it",
+        description="Mint a client secret. Prints only the secret on stdout "
+        "(EK=$(realtime-gui mint)); a one-line expiry summary goes to stderr. "
+        "Exit codes: 0 ok, 2 invalid input (nothing sent), 3 no key or keyring problem, "
+        "4 the API answered with an error, 5 network failure or timeout.",
+    )
+    shape = mint.add_argument_group("API shape")
+    shape.add_argument(
+        "--api",
+        choices=[a.value for a in ApiShape],
+        default=ApiShape.GA.value,
+        help="ga: POST /realtime/client_secrets (default); beta: POST /realtime/sessions",
+    )
+    shape.add_argument(
+        "--type",
+        dest="session_type",
+        choices=[t.value for t in SessionType],
+        default=SessionType.REALTIME.value,
+        help="GA session type (default realtime)",
+    )
+    session = mint.add_argument_group("session")
+    session.add_argument(
+        "--model", help="realtime model, or the transcription model with --type transcription"
+    )
+    session.add_argument("--voice", help="built-in voice (e.g. marin) or a custom voice_... id")
+    text = session.add_mutually_exclusive_group()
+    text.add_argument("--instructions", metavar="TEXT", help="system instructions")
+    text.add_argument(
+        "--instructions-file", metavar="PATH", help="read instructions from a file (- = stdin)"
+    )
+    session.add_argument(
+        "--modality",
+        dest="modalities",
+        action="append",
+        choices=MODALITIES,
+        default=[],
+        help="output modality; GA takes one, Beta repeats it for text and audio",
+    )
+    session.add_argument("--ttl", type=int, metavar="SECONDS", help="secret lifetime, 10-7200 s")
+    session.add_argument("--speed", type=float, help="speech speed, 0.25-1.5")
+    session.add_argument("--temperature", type=float, help="Beta only, 0.6-1.2")
+    session.add_argument(
+        "--max-output-tokens", type=_max_tokens, metavar="N|inf", help='1-4096 or "inf"'
+    )
+    session.add_argument("--input-format", choices=AUDIO_FORMATS, help="input audio format")
+    session.add_argument("--output-format", choices=AUDIO_FORMATS, help="output audio format")
+    session.add_argument("--noise-reduction", choices=NOISE_REDUCTION_TYPES)
+    session.add_argument(
+        "--transcription-model", metavar="MODEL", help="input audio transcription model"
+    )
+    session.add_argument("--language", metavar="ISO639", help="transcription language (en, de…)")
+    session.add_argument("--transcription-prompt", metavar="TEXT")
+    where = mint.add_argument_group("connection")
+    where.add_argument(
+        "--base-url", metavar="URL", help="API base URL (default $OPENAI_BASE_URL or OpenAI's)"
+    )
+    where.add_argument(
+        "--provider",
+        choices=["openai", "azure"],
+        default="openai",
+        help="openai: Authorization: Bearer; azure: api-key header",
+    )
+    where.add_argument("--profile", default=DEFAULT_PROFILE, help="keyring profile name")
+    where.add_argument(
+        "--timeout", type=_positive_float, metavar="SECONDS", help="overall timeout (default 20)"
+    )
+    mint.add_argument(
+        "--json",
+        action="store_true",
+        help="print {value, expires_at, session_id, model, api, session} as JSON",
+    )
+
+    key = commands.add_parser("key", help="manage the API key in the OS keyring")
+    key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    for name, help_text in (
+        ("set", "store a key: read from stdin, or a hidden prompt on a terminal"),
+        ("delete", "delete the stored key"),
+        ("status", "name the keyring backend and say whether a key is stored"),
+    ):
+        action = key_commands.add_parser(name, help=help_text, description=help_text)
+        action.add_argument("--profile", default=DEFAULT_PROFILE, help="keyring profile name")
+    return parser
+
+
+def _read_instructions(path: str, stdin: TextIO) -> str:
+    if path == "-":
+        return stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InvalidInput.single("instructions_file", f"cannot read {path!r}: {reason}") from None
+
+
+def config_from_args(args: argparse.Namespace, stdin: TextIO) -> SessionConfig:
+    """The SessionConfig the ``mint`` flags describe (not yet validated)."""
+    api = ApiShape(args.api)
+    session_type = SessionType(args.session_type)
+    instructions = args.instructions
+    if args.instructions_file is not None:
+        instructions = _read_instructions(args.instructions_file, stdin)
+    model = args.model
+    transcription_model = args.transcription_model
+    if api is ApiShape.GA and session_type is SessionType.TRANSCRIPTION and model is not None:
+        if transcription_model is not None:
+            raise InvalidInput.single(
+                "model", "give either --model or --transcription-model for a transcription session"
+            )
+        model, transcription_model = None, model
+    transcription = None
+    if transcription_model or args.language or args.transcription_prompt:
+        transcription = TranscriptionSettings(
+            model=transcription_model, language=args.language, prompt=args.transcription_prompt
+        )
+    return SessionConfig(
+        api=api,
+        session_type=session_type,
+        model=model,
+        voice=args.voice,
+        instructions=instructions,
+        modalities=tuple(args.modalities),
+        ttl_seconds=args.ttl,
+        speed=args.speed,
+        temperature=args.temperature,
+        max_output_tokens=args.max_output_tokens,
+        input_audio_format=args.input_format,
+        output_audio_format=args.output_format,
+        transcription=transcription,
+        noise_reduction=args.noise_reduction,
+    )
+
+
+@dataclass(frozen=True)
+class _Streams:
+    stdin: TextIO
+    stdout: TextIO
+    stderr: TextIO
+
+
+def _run_mint(
+    args: argparse.Namespace, env: Mapping[str, str], store: KeyStore, io: _Streams
+) -> int:
+    from .core.bodies import build_body
+    from .core.client import Connection, MintClient, MintRequest, Provider, endpoint_url
+
+    config = config_from_args(args, io.stdin)
+    connection = Connection.from_env(
+        env, base_url=args.base_url, provider=Provider(args.provider), timeout=args.timeout
+    )
+    # Everything that can be checked without the network is checked before the key is read.
+    build_body(config)
+    endpoint_url(connection, config.api)
+    api_key = store.resolve(args.profile)
+    with MintClient() as client:
+        minted = client.mint(MintRequest(config, connection), api_key.value)
+    if args.json:
+        io.stdout.write(json.dumps(minted.as_json(), indent=2) + "\n")
+    else:
+        io.stdout.write(minted.value + "\n")
+    remaining = minted.expires_at - time.time()
+    details = [f"expires {format_local_time(minted.expires_at)} (in {format_remaining(remaining)})"]
+    if minted.session_id:
+        details.append(f"session {minted.session_id}")
+    if minted.model:
+        details.append(f"model {minted.model}")
+    io.stderr.write(f"Minted a {minted.api.label} client secret: {', '.join(details)}.\n")
+    return EXIT_OK
+
+
+def _run_key(
+    args: argparse.Namespace, env: Mapping[str, str], store: KeyStore, io: _Streams
+) -> int:
+    profile = args.profile
+    if args.key_command == "set":
+        if io.stdin.isatty():
+            raw = getpass.getpass(f"OpenAI API key for profile '{profile}' (hidden): ")
+        else:
+            raw = io.stdin.readline()
+        backend = store.store(check_key(raw), profile)
+        io.stderr.write(f"Saved the key for profile '{profile}' in {backend}.\n")
+        if env.get(ENV_VAR, "").strip():
+            io.stderr.write(f"Note: {ENV_VAR} is set and overrides the stored key.\n")
+        return EXIT_OK
+    if args.key_command == "delete":
+        backend = store.backend_name()
+        if store.delete(profile):
+            io.stderr.write(f"Deleted the key for profile '{profile}' from {backend}.\n")
+        else:
+            io.stderr.write(f"No key was stored for profile '{profile}' in {backend}.\n")
+        return EXIT_OK
+    status = store.status(profile)
+    stored = {True: "yes", False: "no", None: "unknown"}[status.stored]
+    lines = [
+        f"Backend: {status.backend}",
+        f"Profile: {profile}",
+        f"Stored key: {stored}",
+        f"{ENV_VAR}: "
+        + ("set (overrides the stored key)" if status.environment_override else "not set"),
+    ]
+    io.stdout.write("\n".join(lines) + "\n")
+    if status.problem is not None:
+        _print_error(status.problem, io.stderr)
+        return status.problem.exit_code
+    return EXIT_OK if status.has_key else 3
+
+
+def _print_error(error: RealtimeGuiError, stderr: TextIO) -> None:
+    first = f"{PROG}: error: {error.user_message}"
+    if error.upstream is not None and (error.upstream.message or error.upstream.code):
+        first += f" Server said: {error.upstream.describe()}"
+    stderr.write(first.replace("\n", " ") + "\n")
+    if error.hint:
+        stderr.write(f"hint: {error.hint}\n")
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    store: KeyStore | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run the CLI; returns the exit code. With no command, opens the window."""
+    env = os.environ if env is None else env
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from .app import main as run_window  # Qt is imported only on this path
+
+        return run_window()
+    store = store or KeyStore(env=env)
+    io = _Streams(stdin, stdout, stderr)
+    try:
+        if args.command == "mint":
+            return _run_mint(args, env, store, io)
+        return _run_key(args, env, store, io)
+    except RealtimeGuiError as exc:
+        _print_error(exc, stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        stderr.write(f"{PROG}: interrupted\n")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # the last line of defence: never a traceback
+        stderr.write(
+            f"{PROG}: internal error ({type(exc).__name__}); please report it with the command "
+            "you ran (not your key).\n"
+        )
+        return EXIT_INTERNAL
+
+
+def entry_point() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

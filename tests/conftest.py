@@ -1,0 +1,53 @@
+"""Fixtures shared by every test folder: the local API server and a clean CLI environment."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fake_api import FakeRealtimeApi
+
+# Made-up values, short enough not to look like real keys.
+TEST_API_KEY = "sk-test-e2e-0000"
+
+
+@pytest.fixture
+def fake_api() -> Iterator[FakeRealtimeApi]:
+    server = FakeRealtimeApi(TEST_API_KEY).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """An environment for CLI subprocesses: throwaway HOME, no real keyring, no proxies."""
+    keep = ("PATH", "LANG", "LC_ALL", "SYSTEMROOT", "PYTHONPATH")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.update(
+        HOME=str(tmp_path),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        NO_PROXY="*",
+        PYTHONIOENCODING="utf-8",
+    )
+    return env
+
+
+PYTHON = sys.executable
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Secret Service tests run only inside tests/with-secret-service.sh (never on a real keyring)."""
+    if os.environ.get("REALTIME_GUI_SECRET_SERVICE") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs tests/with-secret-service.sh (make secret-service-tests)")
+    for item in items:
+        if "secret_service" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,49 @@
+"""The core and the CLI never import Qt; proven in fresh interpreters."""
+
+from __future__ import annotations
+
+import subprocess
+
+from tests.conftest import PYTHON
+
+
+def _modules_after(code: str) -> set[str]:
+    done = subprocess.run(
+        [PYTHON, "-c", code + "\nimport sys\nprint('\\n'.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return set(done.stdout.split())
+
+
+def test_core_and_cli_do_not_import_pyside6() -> None:
+    modules = _modules_after(
+        "import realtime_gui.cli\n"
+        "from realtime_gui.core import bodies, client, credentials, errors, expiry, "
+        "responses, session"
+    )
+    assert "realtime_gui.core.client" in modules  # the import really happened
+    assert not {m for m in modules if m.split(".")[0] in ("PySide6", "shiboken6")}
+
+
+def test_mint_help_does_not_import_pyside6() -> None:
+    done = subprocess.run(
+        [PYTHON, "-X", "importtime", "-m", "realtime_gui", "mint", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert "--instructions-file" in done.stdout
+    imported = done.stderr  # -X importtime writes one line per imported module
+    assert "realtime_gui.cli" in imported
+    assert "PySide6" not in imported
+
+
+def test_session_model_imports_without_httpx_or_keyring() -> None:
+    # The window's first paint needs only the session model; the network stack comes later.
+    modules = _modules_after("import realtime_gui.core.session")
+    assert "realtime_gui.core.session" in modules
+    assert "httpx" not in modules and "keyring" not in modules
