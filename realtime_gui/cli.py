@@ -208,7 +208,8 @@ def _run_mint(
     args: argparse.Namespace, env: Mapping[str, str], store: KeyStore, io: _Streams
 ) -> int:
     from .core.bodies import build_body
-    from .core.client import Connection, MintClient, MintRequest, Provider, endpoint_url
+    from .core.client import MintClient
+    from .core.endpoint import Connection, MintRequest, Provider, endpoint_url
 
     config = config_from_args(args, io.stdin)
     connection = Connection.from_env(

@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
-import ipaddress
+import contextlib
 import json
+import socket
 import ssl
+import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from enum import Enum
+from collections.abc import Callable, Iterable
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
 from .. import __version__
-from .bodies import build_body, endpoint_path
+from .bodies import build_body
+from .endpoint import (
+    AZURE_PREVIEW_API_VERSION,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT,
+    Connection,
+    MintRequest,
+    Provider,
+    endpoint_url,
+)
 from .errors import (
     ConnectionFailed,
     InvalidInput,
+    MintCancelled,
+    NetworkError,
     RequestTimeout,
     TlsError,
     UnusableResponse,
 )
 from .responses import MintedSecret, error_from_response, parse_minted
-from .session import ApiShape, SessionConfig
 
 __all__ = [
     "AZURE_PREVIEW_API_VERSION",
@@ -38,95 +50,9 @@ __all__ = [
     "endpoint_url",
 ]
 
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
-DEFAULT_TIMEOUT = 20.0
 CONNECT_TIMEOUT = 10.0
-AZURE_PREVIEW_API_VERSION = "2025-04-01-preview"
 # A client-secret answer is a few KB; anything past this is not one.
 MAX_RESPONSE_BYTES = 2 * 1024 * 1024
-
-
-class Provider(str, Enum):
-    """Who runs the endpoint; decides the auth header and the Beta path."""
-
-    OPENAI = "openai"
-    AZURE = "azure"
-
-
-@dataclass(frozen=True)
-class Connection:
-    """Where and how to reach the API; holds no secret."""
-
-    base_url: str = DEFAULT_BASE_URL
-    provider: Provider = Provider.OPENAI
-    timeout: float = DEFAULT_TIMEOUT
-    organization: str | None = None
-    project: str | None = None
-
-    @classmethod
-    def from_env(
-        cls,
-        env: Mapping[str, str],
-        *,
-        base_url: str | None = None,
-        provider: Provider = Provider.OPENAI,
-        timeout: float | None = None,
-    ) -> Connection:
-        """Explicit values first, then OPENAI_BASE_URL / OPENAI_ORG_ID / OPENAI_PROJECT_ID."""
-        return cls(
-            base_url=base_url or env.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL,
-            provider=provider,
-            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
-            organization=env.get("OPENAI_ORG_ID") or None,
-            project=env.get("OPENAI_PROJECT_ID") or None,
-        )
-
-
-@dataclass(frozen=True)
-class MintRequest:
-    """One mint: the session asked for and where to ask. The key travels separately."""
-
-    config: SessionConfig
-    connection: Connection
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def endpoint_url(connection: Connection, api: ApiShape) -> str:
-    """The full URL to POST to; raises InvalidInput for a base URL we will not use."""
-    base = connection.base_url.strip().rstrip("/")
-    try:
-        parts = urlsplit(base)
-        host = parts.hostname or ""
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError as exc:
-        raise InvalidInput.single("base_url", f"is not a valid URL: {exc}") from None
-    if parts.scheme not in ("http", "https") or not host:
-        raise InvalidInput.single(
-            "base_url", f"must be an http(s) URL such as {DEFAULT_BASE_URL}, got {base!r}"
-        )
-    if parts.scheme == "http" and not _is_loopback(host):
-        raise InvalidInput.single(
-            "base_url",
-            "plain http:// is only allowed for loopback hosts (localhost, 127.0.0.1, ::1); "
-            "use https:// so the API key is not sent in clear text",
-        )
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise InvalidInput.single(
-            "base_url", "must not contain a query, fragment or user:password part"
-        )
-    if connection.provider is Provider.AZURE and api is ApiShape.BETA:
-        # Azure's preview deployments mint under /openai/realtimeapi/sessions.
-        root = base.removesuffix("/v1")
-        return f"{root}/realtimeapi/sessions?api-version={AZURE_PREVIEW_API_VERSION}"
-    return base + endpoint_path(api)
 
 
 def _headers(connection: Connection, api_key: str) -> dict[str, str]:
@@ -144,6 +70,97 @@ def _headers(connection: Connection, api_key: str) -> dict[str, str]:
     if connection.project:
         headers["OpenAI-Project"] = connection.project
     return headers
+
+
+class _AbortableStream(httpcore.NetworkStream):
+    """A network stream that can be shut down from another thread to end a blocked read."""
+
+    def __init__(self, inner: httpcore.NetworkStream, backend: _AbortableBackend) -> None:
+        self._inner = inner
+        self._backend = backend
+        backend.register(self)
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._backend.unregister(self)
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        self._backend.unregister(self)
+        return _AbortableStream(
+            self._inner.start_tls(ssl_context, server_hostname, timeout), self._backend
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+    def abort(self) -> None:
+        # close() alone does not wake a thread blocked in recv() on Linux; shutdown() does.
+        sock = self._inner.get_extra_info("socket")
+        if isinstance(sock, socket.socket):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+class _AbortableBackend(httpcore.SyncBackend):
+    """httpcore's sync backend, remembering open streams so abort_all() can end them."""
+
+    def __init__(self) -> None:
+        self._streams: set[_AbortableStream] = set()
+        self._lock = threading.Lock()
+        self._aborted = False
+
+    def register(self, stream: _AbortableStream) -> None:
+        with self._lock:
+            self._streams.add(stream)
+            aborted = self._aborted
+        if aborted:
+            stream.abort()
+
+    def unregister(self, stream: _AbortableStream) -> None:
+        with self._lock:
+            self._streams.discard(stream)
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        if self._aborted:
+            raise httpcore.ConnectError("cancelled")
+        inner = super().connect_tcp(host, port, timeout, local_address, socket_options)
+        return _AbortableStream(inner, self)
+
+    def abort_all(self) -> None:
+        with self._lock:
+            self._aborted = True
+            streams = list(self._streams)
+        for stream in streams:
+            stream.abort()
+
+
+def _install_backend(client: httpx.Client, backend: _AbortableBackend) -> bool:
+    """Route every transport of ``client`` through ``backend``; False if httpx changed shape."""
+    transports = [client._transport, *client._mounts.values()]
+    pools: list[Any] = [getattr(t, "_pool", None) for t in transports if t is not None]
+    if not pools or not all(hasattr(p, "_network_backend") for p in pools):
+        return False
+    for pool in pools:
+        pool._network_backend = backend
+    return True
 
 
 def _tls_failure(exc: BaseException) -> ssl.SSLError | None:
@@ -167,6 +184,9 @@ class MintClient:
         # verify stays on; SSL_CERT_FILE/SSL_CERT_DIR still apply through trust_env.
         self._client = httpx.Client(transport=transport, follow_redirects=False)
         self._clock = clock
+        self._backend = _AbortableBackend()
+        self.cancellable = transport is None and _install_backend(self._client, self._backend)
+        self._cancelled = False
 
     def __enter__(self) -> MintClient:
         return self
@@ -180,8 +200,17 @@ class MintClient:
         self.close()
 
     def close(self) -> None:
-        """Close every pooled connection; an in-flight mint on another thread then fails."""
+        """Close every pooled connection."""
         self._client.close()
+
+    def cancel(self) -> None:
+        """From any thread: end an in-flight mint at once; it raises MintCancelled.
+
+        The client is unusable afterwards. A mint still resolving DNS or connecting ends
+        when that step does (at most the connect timeout).
+        """
+        self._cancelled = True
+        self._backend.abort_all()
 
     def mint(self, request: MintRequest, api_key: str) -> MintedSecret:
         """Send the request and return the secret, or raise a RealtimeGuiError subclass."""
@@ -190,7 +219,14 @@ class MintClient:
         url = endpoint_url(connection, config.api)
         if not api_key or any(c.isspace() for c in api_key):
             raise InvalidInput.single("api_key", "is empty or contains whitespace")
-        status, payload, retry_after = self._post(url, body, connection, api_key)
+        if self._cancelled:
+            raise MintCancelled("The mint was cancelled.")
+        try:
+            status, payload, retry_after = self._post(url, body, connection, api_key)
+        except NetworkError:
+            if self._cancelled:
+                raise MintCancelled("The mint was cancelled.") from None
+            raise
         if 200 <= status < 300:
             return parse_minted(config.api, payload, now=self._clock())
         # The server may echo parts of the request; make sure the key is never among them.

@@ -6,6 +6,7 @@ import os
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -177,6 +178,7 @@ class KeyStore:
         self._timeout = timeout
         self._session_keys: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._cancelled = threading.Event()
 
     def __repr__(self) -> str:
         return f"KeyStore(backend={self._backend!r}, session_profiles={sorted(self._session_keys)})"
@@ -204,26 +206,36 @@ class KeyStore:
         except CredentialError as exc:
             return f"none ({exc.user_message})"
 
+    def cancel(self) -> None:
+        """From any thread: stop waiting for the keyring (on shutdown); calls then fail."""
+        self._cancelled.set()
+
     def _call(self, action: str, fn: Callable[[], _T], secret: str | None = None) -> _T:
         """Run one keyring call on a daemon thread and wait at most the timeout for it."""
         outcome: list[_T] = []
         failure: list[Exception] = []
+        done = threading.Event()
 
         def run() -> None:
             try:
                 outcome.append(fn())
             except Exception as exc:  # every backend raises its own types
                 failure.append(exc)
+            finally:
+                done.set()
 
-        worker = threading.Thread(target=run, name=f"keyring-{action}", daemon=True)
-        worker.start()
-        worker.join(self._timeout)
-        if worker.is_alive():
-            raise KeyringLocked(
-                f"The keyring did not answer within {self._timeout:g} s ({action}).",
-                hint="It may be waiting for an unlock prompt; unlock it and try again, "
-                "or use the key for this session only.",
-            )
+        threading.Thread(target=run, name=f"keyring-{action}", daemon=True).start()
+        deadline = time.monotonic() + self._timeout
+        # Short waits, so cancel() (window closing) is noticed at once.
+        while not done.wait(0.05):
+            if self._cancelled.is_set():
+                raise KeyringLocked(f"The keyring {action} was cancelled.")
+            if time.monotonic() > deadline:
+                raise KeyringLocked(
+                    f"The keyring did not answer within {self._timeout:g} s ({action}).",
+                    hint="It may be waiting for an unlock prompt; unlock it and try again, "
+                    "or use the key for this session only.",
+                )
         if failure:
             if isinstance(failure[0], CredentialError):
                 raise failure[0]

@@ -16,10 +16,11 @@ The tree (exit code of ``realtime-gui mint`` in brackets)::
     │   ├── RateLimited              429
     │   ├── ServerError              5xx
     │   └── UnusableResponse         2xx without a secret, malformed JSON, bad expiry
-    └── NetworkError [5]
-        ├── RequestTimeout           connect, read or write took longer than allowed
-        ├── ConnectionFailed         refused, reset, or the host name did not resolve
-        └── TlsError                 the certificate could not be verified
+    ├── NetworkError [5]
+    │   ├── RequestTimeout           connect, read or write took longer than allowed
+    │   ├── ConnectionFailed         refused, reset, or the host name did not resolve
+    │   └── TlsError                 the certificate could not be verified
+    └── MintCancelled [130]          the user cancelled (closed the window) mid-request
 
 Each error carries a one-line ``user_message``, the server's own words verbatim in
 ``upstream`` when there were any, a ``hint`` saying what to do next, and (for API
@@ -43,6 +44,7 @@ __all__ = [
     "InvalidInput",
     "KeyringLocked",
     "KeyringUnavailable",
+    "MintCancelled",
     "NetworkError",
     "NoApiKey",
     "PermissionDenied",
@@ -263,3 +265,9 @@ class TlsError(NetworkError):
         "The certificate is not trusted. If a corporate proxy inspects TLS, point "
         "SSL_CERT_FILE at its CA bundle; verification is never turned off."
     )
+
+
+class MintCancelled(RealtimeGuiError):
+    """The request was cancelled before an answer arrived (the window was closed)."""
+
+    exit_code = 130

@@ -1,0 +1,1 @@
+"""Qt widgets and dialogs; no network or keyring calls on the GUI thread."""

@@ -1,0 +1,202 @@
+"""The worker that owns the HTTP client and the keyring, living on one long-lived QThread."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ..core.credentials import KeyStatus
+from ..core.errors import CredentialError, RealtimeGuiError
+from ..core.responses import MintedSecret
+
+if TYPE_CHECKING:
+    from ..core.client import MintClient
+    from ..core.credentials import KeyStore
+    from ..core.endpoint import MintRequest
+
+__all__ = [
+    "KeyAction",
+    "KeyActionKind",
+    "KeyActionResult",
+    "MintFailed",
+    "MintJob",
+    "MintSucceeded",
+    "MintWorker",
+]
+
+
+@dataclass(frozen=True)
+class MintJob:
+    """What the window asks the worker to mint; the key is looked up on the worker."""
+
+    job_id: int
+    request: MintRequest
+    profile: str
+
+
+@dataclass(frozen=True)
+class MintSucceeded:
+    job_id: int
+    secret: MintedSecret
+    key_description: str
+
+
+@dataclass(frozen=True)
+class MintFailed:
+    job_id: int
+    error: RealtimeGuiError
+
+
+class KeyActionKind(str, Enum):
+    STORE = "store"
+    DELETE = "delete"
+    SESSION_ONLY = "session_only"
+
+
+@dataclass(frozen=True)
+class KeyAction:
+    """A change to the key from the key dialog; the value never shows in repr."""
+
+    kind: KeyActionKind
+    profile: str
+    value: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class KeyActionResult:
+    """How a key action went: a message for the dialog, or the error."""
+
+    action: KeyActionKind
+    message: str
+    error: RealtimeGuiError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _default_key_store(env: Mapping[str, str]) -> KeyStore:
+    from ..core.credentials import KeyStore
+
+    return KeyStore(env=env)
+
+
+def _default_client() -> MintClient:
+    from ..core.client import MintClient
+
+    return MintClient()
+
+
+class MintWorker(QObject):
+    """Mints and touches the keyring off the GUI thread; results come back as signals.
+
+    httpx and keyring are imported here, on the worker thread, the first time they are
+    needed (``warm_up`` right after the first paint), so the window appears without them.
+    """
+
+    minted = Signal(object)  # MintSucceeded
+    failed = Signal(object)  # MintFailed
+    keyStatusChanged = Signal(object)  # KeyStatus
+    keyActionDone = Signal(object)  # KeyActionResult
+
+    def __init__(
+        self,
+        *,
+        env: Mapping[str, str] | None = None,
+        key_store_factory: Callable[[Mapping[str, str]], KeyStore] = _default_key_store,
+        client_factory: Callable[[], MintClient] = _default_client,
+    ) -> None:
+        super().__init__()
+        self._env = os.environ if env is None else env
+        self._key_store_factory = key_store_factory
+        self._client_factory = client_factory
+        self._store: KeyStore | None = None
+        self._client: MintClient | None = None
+        self._closing = False
+
+    def _key_store(self) -> KeyStore:
+        if self._store is None:
+            self._store = self._key_store_factory(self._env)
+        return self._store
+
+    def _mint_client(self) -> MintClient:
+        if self._client is None:
+            self._client = self._client_factory()
+        return self._client
+
+    @Slot(str)
+    def warm_up(self, profile: str) -> None:
+        """Load the network stack and report the key status; runs after the first paint."""
+        self._mint_client()
+        self.refresh_key_status(profile)
+
+    @Slot(str)
+    def refresh_key_status(self, profile: str) -> None:
+        try:
+            status = self._key_store().status(profile)
+        except CredentialError as exc:
+            status = KeyStatus(profile, "none", None, False, False, exc)
+        self.keyStatusChanged.emit(status)
+
+    @Slot(object)
+    def mint(self, job: MintJob) -> None:
+        try:
+            key = self._key_store().resolve(job.profile)
+            secret = self._mint_client().mint(job.request, key.value)
+        except RealtimeGuiError as exc:
+            self.failed.emit(MintFailed(job.job_id, exc))
+            return
+        except Exception as exc:  # a bug must become a message, not a dead thread
+            self.failed.emit(MintFailed(job.job_id, _unexpected(exc)))
+            return
+        self.minted.emit(MintSucceeded(job.job_id, secret, key.describe()))
+
+    @Slot(object)
+    def apply_key_action(self, action: KeyAction) -> None:
+        store = self._key_store()
+        try:
+            if action.kind is KeyActionKind.STORE:
+                backend = store.store(action.value, action.profile)
+                message = f"Saved in {backend}."
+            elif action.kind is KeyActionKind.DELETE:
+                backend = store.backend_name()
+                removed = store.delete(action.profile)
+                message = f"Deleted from {backend}." if removed else "No key was stored."
+            else:
+                store.use_for_session(action.value, action.profile)
+                message = "Using the key for this session only; it is not saved anywhere."
+            result = KeyActionResult(action.kind, message)
+        except RealtimeGuiError as exc:
+            result = KeyActionResult(action.kind, exc.user_message, exc)
+        except Exception as exc:
+            error = _unexpected(exc)
+            result = KeyActionResult(action.kind, error.user_message, error)
+        self.keyActionDone.emit(result)
+        self.refresh_key_status(action.profile)
+
+    def cancel(self) -> None:
+        """Called from the GUI thread when the window closes: end in-flight work now."""
+        self._closing = True
+        if self._client is not None:
+            self._client.cancel()
+        if self._store is not None:
+            self._store.cancel()
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Close the HTTP client on its own thread."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+
+def _unexpected(exc: Exception) -> RealtimeGuiError:
+    return RealtimeGuiError(
+        f"Unexpected internal error ({type(exc).__name__}).",
+        hint="Please report it, with what you did (never your key).",
+    )
