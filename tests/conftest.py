@@ -11,6 +11,9 @@ import pytest
 
 from tests.fake_api import FakeRealtimeApi
 
+# Real widgets, no screen: every test run renders offscreen unless told otherwise.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 # Made-up values, short enough not to look like real keys.
 TEST_API_KEY = "sk-test-e2e-0000"
 
@@ -44,7 +47,7 @@ PYTHON = sys.executable
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Secret Service tests run only inside tests/with-secret-service.sh (never on a real keyring)."""
+    """Secret Service tests run only in tests/with-secret-service.sh, never on a real keyring."""
     if os.environ.get("REALTIME_GUI_SECRET_SERVICE") == "1":
         return
     skip = pytest.mark.skip(reason="needs tests/with-secret-service.sh (make secret-service-tests)")

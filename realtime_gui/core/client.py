@@ -18,6 +18,7 @@ import httpx
 
 from .. import __version__
 from .bodies import build_body
+from .credentials import check_key
 from .endpoint import (
     AZURE_PREVIEW_API_VERSION,
     DEFAULT_BASE_URL,
@@ -217,8 +218,8 @@ class MintClient:
         config, connection = request.config, request.connection
         body = build_body(config)
         url = endpoint_url(connection, config.api)
-        if not api_key or any(c.isspace() for c in api_key):
-            raise InvalidInput.single("api_key", "is empty or contains whitespace")
+        if check_key(api_key) != api_key:
+            raise InvalidInput.single("api_key", "has white space around it")
         if self._cancelled:
             raise MintCancelled("The mint was cancelled.")
         try:
@@ -227,10 +228,10 @@ class MintClient:
             if self._cancelled:
                 raise MintCancelled("The mint was cancelled.") from None
             raise
-        if 200 <= status < 300:
-            return parse_minted(config.api, payload, now=self._clock())
         # The server may echo parts of the request; make sure the key is never among them.
         payload = payload.replace(api_key.encode(), b"[redacted]")
+        if 200 <= status < 300:
+            return parse_minted(config.api, payload, now=self._clock())
         raise error_from_response(
             config.api, status, payload, retry_after=retry_after, now=self._clock()
         )
@@ -266,6 +267,8 @@ class MintClient:
                         raise httpx.ReadTimeout("total time exceeded")
                     chunks.append(chunk)
                 return response.status_code, b"".join(chunks), response.headers.get("retry-after")
+        except httpx.InvalidURL as exc:
+            raise InvalidInput.single("base_url", f"is not a usable URL: {exc}") from None
         except httpx.TimeoutException as exc:
             phase = "connecting to" if isinstance(exc, httpx.ConnectTimeout) else "waiting for"
             raise RequestTimeout(f"Timed out after {total:g} s {phase} {host}.") from None

@@ -34,7 +34,7 @@ DEFAULT_PROFILE = "default"
 ENV_VAR = "OPENAI_API_KEY"
 DEFAULT_KEYRING_TIMEOUT = 15.0
 
-_PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_PROFILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _T = TypeVar("_T")
 
 # Backends that exist but keep nothing safe: refused rather than used silently.
@@ -131,7 +131,7 @@ def _platform_fix() -> str:
 
 def check_profile(profile: str) -> str:
     """Return ``profile`` or raise InvalidInput: letters, digits, dot, dash, underscore."""
-    if not _PROFILE.match(profile):
+    if not isinstance(profile, str) or not _PROFILE.fullmatch(profile):
         raise InvalidInput.single(
             "profile", f"must be 1-64 letters, digits, '.', '-' or '_', got {profile!r}"
         )
@@ -309,12 +309,13 @@ class KeyStore:
         env_override = bool(self._env.get(ENV_VAR, "").strip())
         with self._lock:
             session_key = profile in self._session_keys
+        backend = "none"
         try:
             backend = backend_display_name(self.backend())
             stored: bool | None = self.get_stored(profile) is not None
             problem = None
         except CredentialError as exc:
-            backend, stored, problem = "none", None, exc
+            stored, problem = None, exc
         return KeyStatus(profile, backend, stored, env_override, session_key, problem)
 
 
@@ -325,4 +326,8 @@ def check_key(key: str) -> str:
         raise InvalidInput.single("api_key", "is empty")
     if any(c.isspace() for c in key):
         raise InvalidInput.single("api_key", "contains white space; paste the key alone")
+    if not (key.isascii() and key.isprintable()):
+        raise InvalidInput.single(
+            "api_key", "contains characters an API key never has (non-ASCII or control)"
+        )
     return key

@@ -80,9 +80,23 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _check_header_values(connection: Connection) -> None:
+    for field, value in (
+        ("organization", connection.organization),
+        ("project", connection.project),
+    ):
+        if value is not None and not (value.isascii() and value.isprintable()):
+            raise InvalidInput.single(
+                field, "must be plain ASCII without control characters (it is sent as a header)"
+            )
+
+
 def endpoint_url(connection: Connection, api: ApiShape) -> str:
     """The full URL to POST to; raises InvalidInput for a base URL we will not use."""
+    _check_header_values(connection)
     base = connection.base_url.strip().rstrip("/")
+    if not base.isprintable() or any(c.isspace() for c in base):
+        raise InvalidInput.single("base_url", "must not contain spaces or control characters")
     try:
         parts = urlsplit(base)
         host = parts.hostname or ""

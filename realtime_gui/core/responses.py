@@ -27,6 +27,8 @@ __all__ = ["MintedSecret", "error_from_response", "parse_minted", "parse_retry_a
 
 # A raw body shown in Details is cut here, so a 10 MB error page cannot flood the UI.
 RAW_BODY_LIMIT = 16_384
+# Secrets live at most 7200 s; an expiry further ahead than this is not in seconds.
+MAX_SECONDS_AHEAD = 7200 + 86_400
 
 # Hints for upstream error codes, keyed by the server's own `code`.
 _CODE_HINTS = {
@@ -92,6 +94,24 @@ def _expiry(raw: Any, *, where: str, raw_body: str, api: ApiShape) -> int:
     return int(raw)
 
 
+def _stamp(unix_seconds: int) -> str:
+    try:
+        return datetime.fromtimestamp(unix_seconds, tz=timezone.utc).isoformat()
+    except (OverflowError, ValueError, OSError):
+        return f"unix time {unix_seconds}"
+
+
+def _masked(data: dict[str, Any], parent: tuple[str, ...]) -> str:
+    """``data`` as JSON text with the secret ``value`` under ``parent`` replaced."""
+    copy = dict(data)
+    target = copy
+    for key in parent:
+        target[key] = dict(target[key])
+        target = target[key]
+    target["value"] = "[secret]"
+    return json.dumps(copy, indent=2)[:RAW_BODY_LIMIT]
+
+
 def _dig(data: Any, *keys: str) -> Any:
     for key in keys:
         if not isinstance(data, dict):
@@ -134,8 +154,9 @@ def parse_minted(api: ApiShape, body: bytes, *, now: float | None = None) -> Min
         )
     if api is ApiShape.GA:
         value = _secret_value(data.get("value"), where="value", raw_body=raw_body, api=api)
-        # Keep the body's secret out of raw_body: the Details view must never show it.
-        raw_body = raw_body.replace(value, "[secret]")
+        # From here on the Details view shows the body re-encoded with the secret masked,
+        # so no spelling of it (escaped or not) can reach the screen.
+        raw_body = _masked(data, ())
         expires_at = _expiry(data.get("expires_at"), where="expires_at", raw_body=raw_body, api=api)
         session = data.get("session")
         session = dict(session) if isinstance(session, dict) else {}
@@ -146,7 +167,7 @@ def parse_minted(api: ApiShape, body: bytes, *, now: float | None = None) -> Min
         value = _secret_value(
             client_secret.get("value"), where="client_secret.value", raw_body=raw_body, api=api
         )
-        raw_body = raw_body.replace(value, "[secret]")
+        raw_body = _masked(data, ("client_secret",))
         expires_at = _expiry(
             client_secret.get("expires_at"),
             where="client_secret.expires_at",
@@ -155,10 +176,16 @@ def parse_minted(api: ApiShape, body: bytes, *, now: float | None = None) -> Min
         )
         session = {k: v for k, v in data.items() if k != "client_secret"}
     if now is not None and expires_at <= now:
-        stamp = datetime.fromtimestamp(expires_at, tz=timezone.utc).isoformat()
         raise UnusableResponse(
-            f"The secret the server returned had already expired ({stamp}).",
+            f"The secret the server returned had already expired ({_stamp(expires_at)}).",
             hint="Check this computer's clock, and the lifetime you asked for.",
+            raw_body=raw_body,
+        )
+    if now is not None and expires_at > now + MAX_SECONDS_AHEAD:
+        raise UnusableResponse(
+            f"The secret's expiry ({_stamp(expires_at)}) is implausibly far away.",
+            hint="The server may send milliseconds instead of seconds, or this computer's "
+            "clock is wrong.",
             raw_body=raw_body,
         )
     session_id = session.get("id")
@@ -186,11 +213,14 @@ def parse_retry_after(value: str | None, *, now: float) -> float | None:
     except ValueError:
         try:
             when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
-        seconds = when.timestamp() - now
+        try:
+            seconds = when.timestamp() - now
+        except (OverflowError, ValueError, OSError):
+            return None
     if not math.isfinite(seconds):
         return None
     return max(0.0, seconds)
@@ -225,9 +255,13 @@ def error_from_response(
     hint = _CODE_HINTS.get(upstream.code or "")
     common: dict[str, Any] = {"status": status, "upstream": upstream, "raw_body": raw_body}
     if status == 401:
-        return AuthenticationFailed("The server did not accept the API key (401).", **common)
+        return AuthenticationFailed(
+            "The server did not accept the API key (401).", hint=hint, **common
+        )
     if status == 403:
-        return PermissionDenied("The API key may not mint client secrets here (403).", **common)
+        return PermissionDenied(
+            "The API key may not mint client secrets here (403).", hint=hint, **common
+        )
     if status == 404:
         other = ApiShape.BETA if api is ApiShape.GA else ApiShape.GA
         return EndpointNotFound(

@@ -90,9 +90,9 @@ TEMPERATURE_MIN, TEMPERATURE_MAX = 0.6, 1.2
 MAX_TOKENS_MIN, MAX_TOKENS_MAX = 1, 4096
 CUSTOM_VOICE_PREFIX = "voice_"
 
-_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$")
-_VOICE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]*")
+_VOICE = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_LANGUAGE = re.compile(r"[a-z]{2}")
 
 
 @dataclass(frozen=True)
@@ -313,7 +313,7 @@ _Report = Callable[[str, str], None]
 
 
 def _check_name(problem: _Report, field: str, value: str | None) -> None:
-    if value is not None and (not isinstance(value, str) or not _IDENTIFIER.match(value)):
+    if value is not None and (not isinstance(value, str) or not _IDENTIFIER.fullmatch(value)):
         problem(field, f"must be a name without spaces, got {value!r}")
 
 
@@ -324,7 +324,7 @@ def _check_voice(problem: _Report, voice: str, api: ApiShape) -> None:
         elif not re.fullmatch(r"voice_[A-Za-z0-9_-]+", voice):
             problem("voice", f"a custom voice id looks like voice_abc123, got {voice!r}")
         return
-    if not _VOICE.match(voice):
+    if not _VOICE.fullmatch(voice):
         known = ", ".join(GA_VOICES if api is ApiShape.GA else BETA_VOICES)
         problem("voice", f"must be a built-in voice ({known}) or a voice_... id, got {voice!r}")
 
@@ -345,7 +345,7 @@ def _check_modalities(problem: _Report, modalities: tuple[str, ...], api: ApiSha
 
 def _check_transcription(problem: _Report, settings: TranscriptionSettings) -> None:
     _check_name(problem, "transcription.model", settings.model)
-    if settings.language is not None and not _LANGUAGE.match(settings.language):
+    if settings.language is not None and not _LANGUAGE.fullmatch(settings.language):
         problem(
             "transcription.language",
             f"must be an ISO-639-1 code such as en or de, got {settings.language!r}",

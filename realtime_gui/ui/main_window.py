@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self._current_mode = "ga/realtime"
         self._shut_down = False
         self._warmed_up = False
+        self._form_ready = False
 
         self._build_form()
         self._build_result()
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self._connect_worker()
         self._restore_settings()
         self._apply_shape()
+        self._form_ready = True
 
         self._ticker = QTimer(self)
         self._ticker.setInterval(TICK_MS)
@@ -413,10 +415,11 @@ class MainWindow(QMainWindow):
     @Slot()
     def _apply_shape(self) -> None:
         """Show what applies to the chosen shape and type; disable the rest, saying why."""
-        # Remember what the user had for the mode being left.
-        self._models[self._current_mode] = self.modelInput.currentText().strip()
-        self._ttl[self._current_api] = self.ttlInput.value()
-        self._modalities[self._current_api] = self._checked_modalities()
+        if self._form_ready:
+            # Remember what the user had for the mode being left.
+            self._models[self._current_mode] = self.modelInput.currentText().strip()
+            self._ttl[self._current_api] = self.ttlInput.value()
+            self._modalities[self._current_api] = self._checked_modalities()
 
         api, kind = self.api, self.session_type
         mode = self._mode()
@@ -632,7 +635,7 @@ class MainWindow(QMainWindow):
             return
         QGuiApplication.clipboard().setText(self._secret.value)
         self.copyButton.setText("Copied ✓")
-        QTimer.singleShot(1500, lambda: self.copyButton.setText("&Copy"))
+        QTimer.singleShot(1500, self.copyButton, lambda: self.copyButton.setText("&Copy"))
         self.statusBar().showMessage("Secret copied to the clipboard", 3000)
 
     @Slot(bool)
@@ -700,7 +703,9 @@ class MainWindow(QMainWindow):
         ):
             index = combo.findData(s.value(key, combo.currentData()))
             if index >= 0:
+                combo.blockSignals(True)
                 combo.setCurrentIndex(index)
+                combo.blockSignals(False)
         self.baseUrlInput.setText(str(s.value("form/base_url", "")))
         timeout = str(s.value("form/timeout", ""))
         if timeout.isdigit():
