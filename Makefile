@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint typecheck pytest secret-service-tests venv clean
+.PHONY: run test lint typecheck pytest secret-service-tests screenshots venv clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,7 @@ test: lint typecheck pytest secret-service-tests
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
+
+# Renders the window's main states to docs/*.png with made-up values.
+screenshots: $(STAMP)
+	$(PY) docs/make_screenshots.py

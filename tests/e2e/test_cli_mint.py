@@ -275,3 +275,13 @@ def test_no_key_exits_3(fake_api: FakeRealtimeApi, cli_env: dict[str, str]) -> N
     assert "No usable OS keyring" in result.stderr or "No API key" in result.stderr
     assert "hint:" in result.stderr
     assert fake_api.requests == []
+
+
+def test_https_to_a_plain_http_server_is_a_tls_error_exit_5(
+    fake_api: FakeRealtimeApi, cli_env: dict[str, str]
+) -> None:
+    result = mint(fake_api, cli_env, "--base-url", f"https://127.0.0.1:{fake_api.port}/v1")
+    assert result.code == 5
+    assert "TLS handshake with 127.0.0.1" in result.stderr
+    assert "https://" in result.stderr  # the hint names the likely mix-up
+    assert fake_api.requests == []

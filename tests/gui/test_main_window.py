@@ -286,6 +286,19 @@ def test_network_errors_show_in_the_banner(
     wait_for_secret(qtbot, window)
 
 
+def test_tls_failure_shows_in_the_banner(
+    qtbot: QtBot, make_window: WindowFactory, fake_api: FakeRealtimeApi
+) -> None:
+    window = make_window()
+    window.baseUrlInput.setText(f"https://127.0.0.1:{fake_api.port}/v1")
+    window.mint()
+    qtbot.waitUntil(window.statusBanner.isVisible, timeout=15_000)
+    assert "TLS handshake" in window.statusBanner.titleLabel.text()
+    window.baseUrlInput.clear()  # back to OPENAI_BASE_URL, the local server
+    window.mint()
+    wait_for_secret(qtbot, window)
+
+
 def test_invalid_input_is_refused_before_sending(
     qtbot: QtBot, make_window: WindowFactory, fake_api: FakeRealtimeApi
 ) -> None:
