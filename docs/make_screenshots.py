@@ -27,7 +27,7 @@ from realtime_gui.ui.main_window import MainWindow
 
 DOCS = Path(__file__).resolve().parent
 DEMO_KEY = "sk-demo-not-a-real-key"
-DEMO_SECRET = "ek_demo_not_a_real_secret"
+DEMO_SECRET = "ek_demo_not_a_real_secret"  # noqa: S105 - made up, for the pictures
 
 
 class DemoKeyring(KeyringBackend):
@@ -76,8 +76,8 @@ def demo_secret(seconds_left: float) -> MintedSecret:
 
 
 def main() -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    assert isinstance(app, QApplication)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     config = Path(tempfile.mkdtemp(prefix="realtime-gui-shots-"))
     window: MainWindow = create_window(
         env={},
