@@ -47,3 +47,10 @@ def test_session_model_imports_without_httpx_or_keyring() -> None:
     modules = _modules_after("import realtime_gui.core.session")
     assert "realtime_gui.core.session" in modules
     assert "httpx" not in modules and "keyring" not in modules
+
+
+def test_window_modules_do_not_load_the_network_stack_before_first_paint() -> None:
+    # create_window() must not wait on httpx or keyring; the worker loads them later.
+    modules = _modules_after("import realtime_gui.app")
+    assert "realtime_gui.ui.main_window" in modules and "PySide6.QtWidgets" in modules
+    assert "httpx" not in modules and "keyring" not in modules
