@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint typecheck pytest secret-service-tests screenshots venv clean
+.PHONY: run test lint typecheck pytest secret-service-tests package package-tests screenshots venv clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +29,22 @@ typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 pytest: $(STAMP)
-	$(PY) -m pytest -m "not secret_service"
+	$(PY) -m pytest -m "not secret_service and not packaging"
 
 # The real Secret Service keyring, in a private D-Bus session with a throwaway HOME.
 secret-service-tests: $(STAMP)
 	tests/with-secret-service.sh $(PY) -m pytest -m secret_service
 
-test: lint typecheck pytest secret-service-tests
+# Linux artifacts in dist/: the PyInstaller folder as .tar.gz, and a .deb.
+package: $(STAMP)
+	packaging/build-linux.sh $(PY)
+
+# Builds the package, then runs the packaged binary (self-test, a mint) and checks the
+# .deb layout; the self-test needs a keyring, so this runs in the throwaway D-Bus session.
+package-tests: package
+	tests/with-secret-service.sh $(PY) -m pytest -m packaging
+
+test: lint typecheck pytest secret-service-tests package-tests
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QThread
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QSettings, QThread, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .ui.main_window import MainWindow
 from .ui.worker import MintWorker
@@ -18,10 +19,21 @@ if TYPE_CHECKING:
     from .core.client import MintClient
     from .core.credentials import KeyStore
 
-__all__ = ["APP_NAME", "CONFIG_DIR_ENV", "create_window", "main", "settings_file"]
+__all__ = [
+    "APP_NAME",
+    "CONFIG_DIR_ENV",
+    "QUIT_AFTER_PAINT_ENV",
+    "app_icon",
+    "create_window",
+    "icon_dir",
+    "main",
+    "settings_file",
+]
 
 APP_NAME = "realtime-gui"
 CONFIG_DIR_ENV = "REALTIME_GUI_CONFIG_DIR"
+# Set to 1 to close the window right after its first paint (start-up timing, smoke tests).
+QUIT_AFTER_PAINT_ENV = "REALTIME_GUI_QUIT_AFTER_FIRST_PAINT"
 
 
 def settings_file(env: Mapping[str, str]) -> Path:
@@ -32,6 +44,24 @@ def settings_file(env: Mapping[str, str]) -> Path:
     from platformdirs import user_config_dir
 
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "settings.ini"
+
+
+def icon_dir() -> Path | None:
+    """resources/icons next to the package (source) or inside the PyInstaller bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    base = Path(bundle) if bundle else Path(__file__).resolve().parent.parent
+    folder = base / "resources" / "icons"
+    return folder if folder.is_dir() else None
+
+
+def app_icon() -> QIcon:
+    """The application icon at every size shipped; empty if the files are not installed."""
+    icon = QIcon()
+    folder = icon_dir()
+    if folder is not None:
+        for png in sorted(folder.glob("realtime-gui-*.png")):
+            icon.addFile(str(png))
+    return icon
 
 
 def create_window(
@@ -60,9 +90,20 @@ def create_window(
     path = settings_path or settings_file(env)
     settings = QSettings(str(path), QSettings.Format.IniFormat)
     window = MainWindow(worker=worker, thread=thread, settings=settings, env=env)
+    window.setWindowIcon(app_icon())
     # The window owns the thread's lifetime; keep Python references with it.
     thread.setParent(window)
     return window
+
+
+class _QuitAfterFirstPaint(QObject):
+    """Closes the window once it has painted: for start-up benchmarks and smoke tests."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, watched.window().close)
+        return False
 
 
 def main() -> int:
@@ -70,7 +111,10 @@ def main() -> int:
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationDisplayName("realtime-gui")
     QApplication.setDesktopFileName(APP_NAME)
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     window = create_window()
+    if os.environ.get(QUIT_AFTER_PAINT_ENV) == "1":
+        window.installEventFilter(_QuitAfterFirstPaint(window))
     window.show()
     return app.exec()

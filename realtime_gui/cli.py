@@ -61,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check Qt, the keyring backend and the TLS CA bundle, then exit (1 on failure)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     mint = commands.add_parser(
@@ -296,6 +301,10 @@ def main(
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     args = build_parser().parse_args(argv)
+    if args.self_test:
+        from .selftest import run_self_test
+
+        return run_self_test(stdout, env=env)
     if args.command is None:
         from .app import main as run_window  # Qt is imported only on this path
 
