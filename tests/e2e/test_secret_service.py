@@ -64,3 +64,11 @@ def test_cli_key_set_then_mint_without_the_env_var(
     assert after.code == 3 and "No API key for profile 'pytest-cli'" in after.stderr
     for result in (stored, status, minted, deleted, after):
         assert TEST_API_KEY not in result.stdout + result.stderr
+
+
+def test_source_self_test_passes_with_the_real_keyring(secret_service_env: dict[str, str]) -> None:
+    env = {**secret_service_env, "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("PYTHON_KEYRING_BACKEND", None)  # found by discovery, as a user's install would
+    done = run_cli("--self-test", env=env)
+    assert done.code == 0, done.stdout + done.stderr
+    assert "(source)" in done.stdout and "Keyring        Secret Service" in done.stdout
