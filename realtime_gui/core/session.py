@@ -4,26 +4,38 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import FieldProblem, InvalidInput
+from .tools import tool_choice_problems, tool_problems
 
 __all__ = [
     "AUDIO_FORMATS",
     "BETA_MODELS",
     "BETA_VOICES",
+    "EAGERNESS",
     "GA_MODELS",
     "GA_VOICES",
+    "LOGPROBS_INCLUDE",
     "MODALITIES",
     "NOISE_REDUCTION_TYPES",
+    "REASONING_EFFORTS",
     "TRANSCRIPTION_MODELS",
+    "TRUNCATION_TYPES",
+    "TURN_DETECTION_FIELDS",
+    "TURN_DETECTION_TYPES",
     "ApiShape",
+    "PromptReference",
     "SessionConfig",
     "SessionType",
+    "Tracing",
     "TranscriptionSettings",
+    "Truncation",
+    "TurnDetection",
     "body_path",
     "find_problems",
     "inapplicable_reason",
@@ -104,6 +116,54 @@ class TranscriptionSettings:
     prompt: str | None = None
 
 
+TURN_DETECTION_TYPES = ("none", "server_vad", "semantic_vad")
+EAGERNESS = ("low", "medium", "high", "auto")
+REASONING_EFFORTS = ("minimal", "low", "medium", "high", "xhigh")
+TRUNCATION_TYPES = ("auto", "disabled", "retention_ratio")
+LOGPROBS_INCLUDE = "item.input_audio_transcription.logprobs"
+
+
+@dataclass(frozen=True)
+class TurnDetection:
+    """How turns end: ``none`` (manual, sent as null), server VAD, or semantic VAD."""
+
+    type: str = "server_vad"
+    threshold: float | None = None
+    prefix_padding_ms: int | None = None
+    silence_duration_ms: int | None = None
+    idle_timeout_ms: int | None = None
+    create_response: bool | None = None
+    interrupt_response: bool | None = None
+    eagerness: str | None = None
+
+
+@dataclass(frozen=True)
+class Tracing:
+    """``auto``, or a named workflow with group id and metadata (leave unset for off)."""
+
+    workflow_name: str | None = None
+    group_id: str | None = None
+    metadata: Mapping[str, Any] | None = None
+    auto: bool = False
+
+
+@dataclass(frozen=True)
+class Truncation:
+    """``auto``, ``disabled``, or keep a ``retention_ratio`` (0-1) of the context."""
+
+    type: str = "auto"
+    retention_ratio: float | None = None
+
+
+@dataclass(frozen=True)
+class PromptReference:
+    """A stored prompt: its id, optional version, and variables to fill in."""
+
+    id: str
+    version: str | None = None
+    variables: Mapping[str, Any] | None = None
+
+
 @dataclass(frozen=True)
 class SessionConfig:
     """Everything the user chose for one mint; ``None`` means "not set, leave it out"."""
@@ -122,11 +182,32 @@ class SessionConfig:
     output_audio_format: str | None = None
     transcription: TranscriptionSettings | None = None
     noise_reduction: str | None = None
+    turn_detection: TurnDetection | None = None
+    tools: tuple[Mapping[str, Any], ...] | None = None
+    tool_choice: str | Mapping[str, Any] | None = None
+    tracing: Tracing | None = None
+    truncation: Truncation | None = None
+    prompt: PromptReference | None = None
+    include_logprobs: bool = False
+    reasoning_effort: str | None = None
+    # Body keys the typed fields do not cover, kept and sent as given (deep-merged).
+    extra: Mapping[str, Any] = dataclass_field(default_factory=dict)
 
     @property
     def is_transcription(self) -> bool:
         return self.api is ApiShape.GA and self.session_type is SessionType.TRANSCRIPTION
 
+
+TURN_DETECTION_FIELDS = (
+    "type",
+    "threshold",
+    "prefix_padding_ms",
+    "silence_duration_ms",
+    "idle_timeout_ms",
+    "create_response",
+    "interrupt_response",
+    "eagerness",
+)
 
 # Where each field lands in the body, per shape; None means the shape has no such field.
 _GA_REALTIME_PATHS: dict[str, str | None] = {
@@ -146,6 +227,17 @@ _GA_REALTIME_PATHS: dict[str, str | None] = {
     "transcription.prompt": "session.audio.input.transcription.prompt",
     "noise_reduction": "session.audio.input.noise_reduction.type",
     "session_type": "session.type",
+    **{
+        f"turn_detection{sub}": f"session.audio.input.turn_detection{sub}"
+        for sub in ("", *(f".{name}" for name in TURN_DETECTION_FIELDS))
+    },
+    "tools": "session.tools",
+    "tool_choice": "session.tool_choice",
+    "tracing": "session.tracing",
+    "truncation": "session.truncation",
+    "prompt": "session.prompt",
+    "include_logprobs": "session.include",
+    "reasoning_effort": "session.reasoning.effort",
 }
 _GA_TRANSCRIPTION_PATHS: dict[str, str | None] = {
     **{name: None for name in _GA_REALTIME_PATHS},
@@ -160,6 +252,8 @@ _GA_TRANSCRIPTION_PATHS: dict[str, str | None] = {
             "transcription.prompt",
             "noise_reduction",
             "session_type",
+            "include_logprobs",
+            *(name for name in _GA_REALTIME_PATHS if name.startswith("turn_detection")),
         )
     },
 }
@@ -180,6 +274,19 @@ _BETA_PATHS: dict[str, str | None] = {
     "transcription.prompt": "input_audio_transcription.prompt",
     "noise_reduction": "input_audio_noise_reduction.type",
     "session_type": None,
+    **{
+        f"turn_detection{sub}": f"turn_detection{sub}"
+        for sub in ("", *(f".{name}" for name in TURN_DETECTION_FIELDS))
+        if sub != ".idle_timeout_ms"
+    },
+    "turn_detection.idle_timeout_ms": None,
+    "tools": "tools",
+    "tool_choice": "tool_choice",
+    "tracing": "tracing",
+    "truncation": None,
+    "prompt": None,
+    "include_logprobs": None,
+    "reasoning_effort": None,
 }
 
 
@@ -298,6 +405,35 @@ def find_problems(config: SessionConfig) -> list[FieldProblem]:
     if check_applies("transcription", config.transcription is not None):
         _check_transcription(problem, config.transcription or TranscriptionSettings())
 
+    if check_applies("turn_detection", config.turn_detection is not None):
+        _check_turn_detection(problem, config.turn_detection or TurnDetection(), api, kind)
+
+    if check_applies("tools", config.tools is not None):
+        problems += [
+            FieldProblem(p.field, p.message, _tool_path(p.field, api))
+            for p in tool_problems(config.tools or ())
+        ]
+    if check_applies("tool_choice", config.tool_choice is not None):
+        problems += [
+            FieldProblem(p.field, p.message, body_path("tool_choice", api, kind))
+            for p in tool_choice_problems(config.tool_choice, config.tools)
+        ]
+    if check_applies("tracing", config.tracing is not None):
+        _check_tracing(problem, config.tracing or Tracing())
+    if check_applies("truncation", config.truncation is not None):
+        _check_truncation(problem, config.truncation or Truncation())
+    if check_applies("prompt", config.prompt is not None) and config.prompt is not None:
+        _check_prompt(problem, config.prompt)
+    check_applies("include_logprobs", config.include_logprobs)
+    if check_applies("reasoning_effort", config.reasoning_effort is not None) and (
+        config.reasoning_effort not in REASONING_EFFORTS
+    ):
+        problem(
+            "reasoning_effort",
+            f"must be one of {', '.join(REASONING_EFFORTS)}, got {config.reasoning_effort!r}",
+        )
+    if not isinstance(config.extra, Mapping):
+        problems.append(FieldProblem("extra", "must be a JSON object"))
     return problems
 
 
@@ -341,6 +477,100 @@ def _check_modalities(problem: _Report, modalities: tuple[str, ...], api: ApiSha
         problem("modalities", "GA takes exactly one output modality: audio or text, not both")
     elif api is ApiShape.BETA and chosen == {"audio"}:
         problem("modalities", 'the Beta API accepts ["text"] or ["text", "audio"], not audio alone')
+
+
+def _tool_path(field: str, api: ApiShape) -> str:
+    return ("session." if api is ApiShape.GA else "") + field
+
+
+def _check_turn_detection(
+    problem: _Report, td: TurnDetection, api: ApiShape, kind: SessionType
+) -> None:
+    if td.type not in TURN_DETECTION_TYPES:
+        problem(
+            "turn_detection.type",
+            f"must be one of {', '.join(TURN_DETECTION_TYPES)}, got {td.type!r}",
+        )
+        return
+    vad_only = ("threshold", "prefix_padding_ms", "silence_duration_ms", "idle_timeout_ms")
+    flags = ("create_response", "interrupt_response")
+    allowed = {
+        "none": (),
+        "server_vad": (*vad_only, *flags),
+        "semantic_vad": ("eagerness", *flags),
+    }[td.type]
+    for name in (*vad_only, *flags, "eagerness"):
+        value = getattr(td, name)
+        if value is None:
+            continue
+        if name not in allowed:
+            problem(f"turn_detection.{name}", f"does not apply to turn detection {td.type}")
+            continue
+        reason = inapplicable_reason(f"turn_detection.{name}", api, kind)
+        if reason is not None:
+            problem(f"turn_detection.{name}", reason)
+        elif name == "threshold" and (not _is_number(value) or not 0 <= value <= 1):
+            problem("turn_detection.threshold", f"must be a number from 0 to 1, got {value!r}")
+        elif name in ("prefix_padding_ms", "silence_duration_ms") and not _is_whole(
+            value, 0, 10_000
+        ):
+            problem(f"turn_detection.{name}", f"must be whole milliseconds, 0-10000, got {value!r}")
+        elif name == "idle_timeout_ms" and not _is_whole(value, 5_000, 30_000):
+            problem(
+                "turn_detection.idle_timeout_ms",
+                f"must be whole milliseconds, 5000-30000, got {value!r}",
+            )
+        elif name in flags and not isinstance(value, bool):
+            problem(f"turn_detection.{name}", f"must be true or false, got {value!r}")
+        elif name == "eagerness" and value not in EAGERNESS:
+            problem(
+                "turn_detection.eagerness",
+                f"must be one of {', '.join(EAGERNESS)}, got {value!r}",
+            )
+
+
+def _is_json_object(value: object) -> bool:
+    return isinstance(value, Mapping) and all(isinstance(k, str) for k in value)
+
+
+def _check_tracing(problem: _Report, tracing: Tracing) -> None:
+    custom = (tracing.workflow_name, tracing.group_id, tracing.metadata)
+    if tracing.auto and any(v is not None for v in custom):
+        problem("tracing", '"auto" takes no workflow name, group id or metadata')
+    if not tracing.auto and all(v is None for v in custom):
+        problem("tracing", "needs a workflow name, group id or metadata (or auto)")
+    for name in ("workflow_name", "group_id"):
+        value = getattr(tracing, name)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            problem(f"tracing.{name}", f"must be a non-empty string, got {value!r}")
+    if tracing.metadata is not None and not _is_json_object(tracing.metadata):
+        problem("tracing.metadata", "must be a JSON object")
+
+
+def _check_truncation(problem: _Report, truncation: Truncation) -> None:
+    if truncation.type not in TRUNCATION_TYPES:
+        problem(
+            "truncation", f"must be one of {', '.join(TRUNCATION_TYPES)}, got {truncation.type!r}"
+        )
+    elif truncation.type == "retention_ratio":
+        ratio = truncation.retention_ratio
+        if not _is_number(ratio) or not 0 <= ratio <= 1:  # type: ignore[operator]
+            problem("truncation.retention_ratio", f"must be a number from 0 to 1, got {ratio!r}")
+    elif truncation.retention_ratio is not None:
+        problem("truncation.retention_ratio", 'only applies to type "retention_ratio"')
+
+
+def _check_prompt(problem: _Report, prompt: PromptReference) -> None:
+    if (
+        not isinstance(prompt.id, str)
+        or not prompt.id.strip()
+        or any(c.isspace() for c in prompt.id)
+    ):
+        problem("prompt.id", f"must be a prompt id such as pmpt_123, got {prompt.id!r}")
+    if prompt.version is not None and (not isinstance(prompt.version, str) or not prompt.version):
+        problem("prompt.version", f"must be a non-empty string, got {prompt.version!r}")
+    if prompt.variables is not None and not _is_json_object(prompt.variables):
+        problem("prompt.variables", "must be a JSON object")
 
 
 def _check_transcription(problem: _Report, settings: TranscriptionSettings) -> None:

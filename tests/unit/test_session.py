@@ -524,10 +524,11 @@ def test_inapplicable_reasons_explain_the_shape() -> None:
     assert "does not apply to GA transcription" in reason("voice", ApiShape.GA, TRANSCRIPTION)
     assert "transcription settings" in reason("model", ApiShape.GA, TRANSCRIPTION)
     assert "only realtime sessions" in reason("session_type", ApiShape.BETA, REALTIME)
-    assert "does not exist in the Beta API" in reason("tools", ApiShape.BETA, REALTIME)
-    assert "does not exist in the GA API" in reason("tools", ApiShape.GA, REALTIME)
-    assert "Beta only" not in reason("tools", ApiShape.GA, REALTIME)
-    assert body_path("tools", ApiShape.GA, REALTIME) is None
+    assert "does not exist in the Beta API" in reason("prompt", ApiShape.BETA, REALTIME)
+    assert "does not exist in the Beta API" in reason("reasoning_effort", ApiShape.BETA, REALTIME)
+    assert "does not exist in the GA API" in reason("no_such_field", ApiShape.GA, REALTIME)
+    assert "Beta only" not in reason("no_such_field", ApiShape.GA, REALTIME)
+    assert body_path("no_such_field", ApiShape.GA, REALTIME) is None
 
 
 def test_ga_temperature_error_says_beta_only() -> None:
