@@ -11,7 +11,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .core.credentials import DEFAULT_PROFILE, ENV_VAR, KeyStore, check_key
@@ -26,6 +26,9 @@ from .core.session import (
     SessionType,
     TranscriptionSettings,
 )
+
+if TYPE_CHECKING:
+    from .core.endpoint import Connection
 
 __all__ = ["main"]
 
@@ -54,29 +57,9 @@ def _max_tokens(text: str) -> int | str:
         raise argparse.ArgumentTypeError(f'a whole number or "inf", got {text!r}') from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Mint short-lived OpenAI Realtime client secrets (ephemeral keys). "
-        "With no command, opens the window.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--self-test",
-        action="store_true",
-        help="check Qt, the keyring backend and the TLS CA bundle, then exit (1 on failure)",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    mint = commands.add_parser(
-        "mint",
-        help="mint a client secret and print it",
-        description="Mint a client secret. Prints only the secret on stdout "
-        "(EK=$(realtime-gui mint)); a one-line expiry summary goes to stderr. "
-        "Exit codes: 0 ok, 2 invalid input (nothing sent), 3 no key or keyring problem, "
-        "4 the API answered with an error, 5 network failure or timeout.",
-    )
-    shape = mint.add_argument_group("API shape")
+def _add_request_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags mint and preview share: shape, session fields, connection, whole body."""
+    shape = parser.add_argument_group("API shape")
     shape.add_argument(
         "--api",
         choices=[a.value for a in ApiShape],
@@ -87,10 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--type",
         dest="session_type",
         choices=[t.value for t in SessionType],
-        default=SessionType.REALTIME.value,
+        default=None,
         help="GA session type (default realtime)",
     )
-    session = mint.add_argument_group("session")
+    session = parser.add_argument_group("session")
     session.add_argument(
         "--model", help="realtime model, or the transcription model with --type transcription"
     )
@@ -122,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     session.add_argument("--language", metavar="ISO639", help="transcription language (en, de…)")
     session.add_argument("--transcription-prompt", metavar="TEXT")
-    where = mint.add_argument_group("connection")
+    where = parser.add_argument_group("connection")
     where.add_argument(
         "--base-url", metavar="URL", help="API base URL (default $OPENAI_BASE_URL or OpenAI's)"
     )
@@ -132,15 +115,72 @@ def build_parser() -> argparse.ArgumentParser:
         default="openai",
         help="openai: Authorization: Bearer; azure: api-key header",
     )
-    where.add_argument("--profile", default=DEFAULT_PROFILE, help="keyring profile name")
     where.add_argument(
         "--timeout", type=_positive_float, metavar="SECONDS", help="overall timeout (default 20)"
     )
+    body = parser.add_argument_group("whole body")
+    body.add_argument(
+        "--body-file",
+        metavar="PATH",
+        help="send this JSON body (- for stdin), validated first; the session flags do not "
+        "mix with it, --set does",
+    )
+    body.add_argument(
+        "--set",
+        dest="assignments",
+        metavar="PATH=VALUE",
+        action="append",
+        default=[],
+        help="set any body field, e.g. session.audio.input.turn_detection.type=semantic_vad; "
+        "VALUE is parsed as JSON when it parses, else taken as a string (repeatable)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Mint short-lived OpenAI Realtime client secrets (ephemeral keys). "
+        "With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check Qt, the keyring backend and the TLS CA bundle, then exit (1 on failure)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    mint = commands.add_parser(
+        "mint",
+        help="mint a client secret and print it",
+        description="Mint a client secret. Prints only the secret on stdout "
+        "(EK=$(realtime-gui mint)); a one-line expiry summary goes to stderr. "
+        "Exit codes: 0 ok, 2 invalid input (nothing sent), 3 no key or keyring problem, "
+        "4 the API answered with an error, 5 network failure or timeout.",
+    )
+    _add_request_arguments(mint)
+    mint.add_argument("--profile", default=DEFAULT_PROFILE, help="keyring profile name")
     mint.add_argument(
         "--json",
         action="store_true",
         help="print {value, expires_at, session_id, model, api, session} as JSON",
     )
+    preview = commands.add_parser(
+        "preview",
+        help="print the request mint would send (key redacted); sends nothing",
+        description="Print the endpoint, headers (key redacted) and JSON body that "
+        "`mint` would send with the same flags. Sends nothing and needs no key. "
+        "Exit 0, or 2 when the input is invalid.",
+    )
+    _add_request_arguments(preview)
+    convert = commands.add_parser(
+        "convert",
+        help="turn a Beta body (or a curl command) into a GA body",
+        description="Read a Beta /realtime/sessions body, a GA body or a curl command from "
+        "PATH (- for stdin) and print the equivalent GA /realtime/client_secrets body. "
+        "What could not be carried over is explained on stderr.",
+    )
+    convert.add_argument("path", metavar="PATH|-", help="file to read, or - for stdin")
 
     key = commands.add_parser("key", help="manage the API key in the OS keyring")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
@@ -155,19 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _read_instructions(path: str, stdin: TextIO) -> str:
-    if path == "-":
-        return stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InvalidInput.single("instructions_file", f"cannot read {path!r}: {reason}") from None
+    return _read_text(path, stdin, "instructions_file")
 
 
 def config_from_args(args: argparse.Namespace, stdin: TextIO) -> SessionConfig:
     """The SessionConfig the ``mint`` flags describe (not yet validated)."""
     api = ApiShape(args.api)
-    session_type = SessionType(args.session_type)
+    session_type = SessionType(args.session_type or SessionType.REALTIME.value)
     instructions = args.instructions
     if args.instructions_file is not None:
         instructions = _read_instructions(args.instructions_file, stdin)
@@ -209,20 +243,119 @@ class _Streams:
     stderr: TextIO
 
 
+# The flags that describe the session itself; --body-file replaces all of them.
+_SESSION_FLAGS = {
+    "session_type": "--type", "model": "--model", "voice": "--voice",
+    "instructions": "--instructions", "instructions_file": "--instructions-file",
+    "modalities": "--modality", "ttl": "--ttl", "speed": "--speed",
+    "temperature": "--temperature", "max_output_tokens": "--max-output-tokens",
+    "input_format": "--input-format", "output_format": "--output-format",
+    "noise_reduction": "--noise-reduction", "transcription_model": "--transcription-model",
+    "language": "--language", "transcription_prompt": "--transcription-prompt",
+}  # fmt: skip
+
+
+def _read_text(path: str, stdin: TextIO, field: str) -> str:
+    if path == "-":
+        return stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InvalidInput.single(field, f"cannot read {path!r}: {reason}") from None
+
+
+def _read_json(path: str, stdin: TextIO) -> object:
+    text = _read_text(path, stdin, "body_file")
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise InvalidInput.single("body_file", f"is not valid JSON: {exc}") from None
+
+
+def request_config(args: argparse.Namespace, stdin: TextIO) -> SessionConfig:
+    """The session mint/preview will send: flags, or --body-file, then every --set."""
+    from .core.bodies import render_body
+    from .core.body_reader import config_from_body, parse_assignment, set_path
+    from .core.session import validate
+
+    api = ApiShape(args.api)
+    if args.body_file is not None:
+        mixed = [flag for name, flag in _SESSION_FLAGS.items() if getattr(args, name)]
+        if mixed:
+            raise InvalidInput.single(
+                "body_file",
+                f"does not mix with session flags ({', '.join(mixed)}); change fields of the "
+                "body with --set",
+            )
+        body = _read_json(args.body_file, stdin)
+    else:
+        # The flags must be valid on their own: a flag the shape lacks is refused, not lost.
+        config = validate(config_from_args(args, stdin))
+        if not args.assignments:
+            return config
+        body = render_body(config)
+    if not isinstance(body, dict):
+        raise InvalidInput.single("body_file", "must hold a JSON object")
+    for text in args.assignments:
+        path, value = parse_assignment(text)
+        body = set_path(body, path, value)
+    return config_from_body(api, body)
+
+
+def _connection(args: argparse.Namespace, env: Mapping[str, str]) -> Connection:
+    from .core.endpoint import Connection, Provider
+
+    return Connection.from_env(
+        env, base_url=args.base_url, provider=Provider(args.provider), timeout=args.timeout
+    )
+
+
+def _run_preview(args: argparse.Namespace, env: Mapping[str, str], io: _Streams) -> int:
+    from .core.preview import preview_request
+
+    config = request_config(args, io.stdin)
+    preview = preview_request(config, _connection(args, env))
+    io.stdout.write(preview.as_text())
+    _note_extra(config, io)
+    return EXIT_OK
+
+
+def _note_extra(config: SessionConfig, io: _Streams) -> None:
+    from .core.body_reader import extra_paths
+
+    if config.extra:
+        io.stderr.write(
+            "note: sent as given, not checked (fields this tool does not know): "
+            + ", ".join(extra_paths(config.extra))
+            + "\n"
+        )
+
+
+def _run_convert(args: argparse.Namespace, io: _Streams) -> int:
+    from .core.convert import import_text
+
+    imported = import_text(_read_text(args.path, io.stdin, "path"))
+    io.stdout.write(json.dumps(imported.body, indent=2, ensure_ascii=False) + "\n")
+    io.stderr.write(f"Converted from: {imported.source}.\n")
+    for note in imported.notes:
+        io.stderr.write(f"note: {note}\n")
+    return EXIT_OK
+
+
 def _run_mint(
     args: argparse.Namespace, env: Mapping[str, str], store: KeyStore, io: _Streams
 ) -> int:
     from .core.bodies import build_body
     from .core.client import MintClient
-    from .core.endpoint import Connection, MintRequest, Provider, endpoint_url
+    from .core.endpoint import MintRequest, endpoint_url
 
-    config = config_from_args(args, io.stdin)
-    connection = Connection.from_env(
-        env, base_url=args.base_url, provider=Provider(args.provider), timeout=args.timeout
-    )
+    config = request_config(args, io.stdin)
+    connection = _connection(args, env)
     # Everything that can be checked without the network is checked before the key is read.
     build_body(config)
     endpoint_url(connection, config.api)
+    _note_extra(config, io)
     api_key = store.resolve(args.profile)
     with MintClient() as client:
         minted = client.mint(MintRequest(config, connection), api_key.value)
@@ -314,6 +447,10 @@ def main(
     try:
         if args.command == "mint":
             return _run_mint(args, env, store, io)
+        if args.command == "preview":
+            return _run_preview(args, env, io)
+        if args.command == "convert":
+            return _run_convert(args, io)
         return _run_key(args, env, store, io)
     except RealtimeGuiError as exc:
         _print_error(exc, stderr)

@@ -21,7 +21,7 @@ from .session import (
     validate,
 )
 
-__all__ = ["BETA_PATH", "GA_PATH", "build_body", "deep_merge", "endpoint_path"]
+__all__ = ["BETA_PATH", "GA_PATH", "build_body", "deep_merge", "endpoint_path", "render_body"]
 
 GA_PATH = "/realtime/client_secrets"
 BETA_PATH = "/realtime/sessions"
@@ -44,7 +44,11 @@ def endpoint_path(api: ApiShape) -> str:
 
 def build_body(config: SessionConfig) -> JsonObject:
     """The JSON body for ``config``; raises InvalidInput first if any field is invalid."""
-    validate(config)
+    return render_body(validate(config))
+
+
+def render_body(config: SessionConfig) -> JsonObject:
+    """The JSON body for ``config`` without validating it (only for a valid or draft config)."""
     body = _beta_body(config) if config.api is ApiShape.BETA else _ga_body(config)
     return deep_merge(body, config.extra)
 

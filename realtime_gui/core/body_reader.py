@@ -21,7 +21,7 @@ from .session import (
     TurnDetection,
 )
 
-__all__ = ["config_from_body", "parse_assignment", "set_path"]
+__all__ = ["config_from_body", "extra_paths", "parse_assignment", "set_path"]
 
 _GA_FORMAT_NAMES = {"audio/pcm": "pcm", "audio/pcmu": "pcmu", "audio/pcma": "pcma"}
 _BETA_FORMAT_NAMES = {"pcm16": "pcm", "g711_ulaw": "pcmu", "g711_alaw": "pcma"}
@@ -308,3 +308,15 @@ def set_path(body: Mapping[str, Any], path: str, value: Any) -> Json:
         node = child
     node[parts[-1]] = value
     return out
+
+
+def extra_paths(extra: Mapping[str, Any], prefix: str = "") -> list[str]:
+    """The dotted paths of the leaves in ``extra``: what is sent that the form does not know."""
+    paths: list[str] = []
+    for key, value in extra.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            paths += extra_paths(value, path + ".")
+        else:
+            paths.append(path)
+    return paths

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
-from .. import __version__
 from .bodies import build_body
 from .credentials import check_key
 from .endpoint import (
@@ -27,6 +26,7 @@ from .endpoint import (
     MintRequest,
     Provider,
     endpoint_url,
+    request_headers,
 )
 from .errors import (
     ConnectionFailed,
@@ -54,23 +54,6 @@ __all__ = [
 CONNECT_TIMEOUT = 10.0
 # A client-secret answer is a few KB; anything past this is not one.
 MAX_RESPONSE_BYTES = 2 * 1024 * 1024
-
-
-def _headers(connection: Connection, api_key: str) -> dict[str, str]:
-    headers = {
-        "Content-Type": "application/json",
-        "Accept": "application/json",
-        "User-Agent": f"realtime-gui/{__version__}",
-    }
-    if connection.provider is Provider.AZURE:
-        headers["api-key"] = api_key
-    else:
-        headers["Authorization"] = f"Bearer {api_key}"
-    if connection.organization:
-        headers["OpenAI-Organization"] = connection.organization
-    if connection.project:
-        headers["OpenAI-Project"] = connection.project
-    return headers
 
 
 class _AbortableStream(httpcore.NetworkStream):
@@ -248,7 +231,7 @@ class MintClient:
                 "POST",
                 url,
                 content=json.dumps(body).encode(),
-                headers=_headers(connection, api_key),
+                headers=request_headers(connection, api_key),
                 timeout=timeout,
             ) as response:
                 chunks: list[bytes] = []

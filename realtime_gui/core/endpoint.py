@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import urlsplit
 
+from .. import __version__
 from .bodies import endpoint_path
 from .errors import InvalidInput
 from .session import ApiShape, SessionConfig
@@ -20,6 +21,7 @@ __all__ = [
     "MintRequest",
     "Provider",
     "endpoint_url",
+    "request_headers",
 ]
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -122,3 +124,21 @@ def endpoint_url(connection: Connection, api: ApiShape) -> str:
         root = base.removesuffix("/v1")
         return f"{root}/realtimeapi/sessions?api-version={AZURE_PREVIEW_API_VERSION}"
     return base + endpoint_path(api)
+
+
+def request_headers(connection: Connection, api_key: str) -> dict[str, str]:
+    """The request headers; never OpenAI-Beta (the GA endpoint rejects it)."""
+    headers = {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "User-Agent": f"realtime-gui/{__version__}",
+    }
+    if connection.provider is Provider.AZURE:
+        headers["api-key"] = api_key
+    else:
+        headers["Authorization"] = f"Bearer {api_key}"
+    if connection.organization:
+        headers["OpenAI-Organization"] = connection.organization
+    if connection.project:
+        headers["OpenAI-Project"] = connection.project
+    return headers

@@ -285,3 +285,45 @@ def test_https_to_a_plain_http_server_is_a_tls_error_exit_5(
     assert "TLS handshake with 127.0.0.1" in result.stderr
     assert "https://" in result.stderr  # the hint names the likely mix-up
     assert fake_api.requests == []
+
+
+def test_mint_with_body_file_and_set(
+    fake_api: FakeRealtimeApi, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    path = tmp_path / "body.json"
+    path.write_text(json.dumps({"session": {"type": "realtime", "model": "gpt-realtime"}}))
+    result = mint(
+        fake_api, cli_env, "--body-file", str(path),
+        "--set", "session.audio.input.turn_detection.type=semantic_vad",
+    )  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert fake_api.requests[0].body == {
+        "session": {
+            "type": "realtime",
+            "model": "gpt-realtime",
+            "audio": {"input": {"turn_detection": {"type": "semantic_vad"}}},
+        }
+    }
+
+
+def test_convert_then_mint_a_beta_body_on_the_ga_endpoint(
+    fake_api: FakeRealtimeApi, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    beta = tmp_path / "beta.json"
+    beta.write_text(
+        json.dumps({
+            "model": "gpt-realtime", "modalities": ["text", "audio"], "voice": "marin",
+            "temperature": 0.8, "input_audio_format": "pcm16",
+        })
+    )  # fmt: skip
+    converted = run_cli("convert", str(beta), env=cli_env)
+    assert converted.code == 0, converted.stderr
+    assert "temperature 0.8 was dropped" in converted.stderr
+    ga = tmp_path / "ga.json"
+    ga.write_text(converted.stdout)
+    result = mint(fake_api, cli_env, "--body-file", str(ga))
+    assert result.code == 0, result.stderr  # the fake server checks the GA shape
+    assert fake_api.requests[0].body["session"]["audio"]["input"]["format"] == {
+        "type": "audio/pcm",
+        "rate": 24000,
+    }
