@@ -266,6 +266,7 @@ class FakeRealtimeApi:
             raise ApiRejection(
                 400, "speed out of range.", "invalid_value", "session.audio.output.speed"
             )
+        _check_ga_extras(session, audio)
         effective: dict[str, Any] = {
             "type": kind,
             "object": "realtime.session"
@@ -333,6 +334,11 @@ class FakeRealtimeApi:
         temperature = body.get("temperature", 0.8)
         if not 0.6 <= temperature <= 1.2:
             raise ApiRejection(400, "temperature out of range.", "decimal_above_max_value")
+        _check_turn_detection(body.get("turn_detection"), "turn_detection", ga=False)
+        _check_tools(body.get("tools"), body.get("tool_choice"), "")
+        speed = body.get("speed")
+        if speed is not None and not 0.25 <= speed <= 1.5:
+            raise _reject("speed", "must be between 0.25 and 1.5")
         seconds = 60
         if "client_secret" in body:
             seconds = body["client_secret"]["expires_after"]["seconds"]
@@ -404,6 +410,86 @@ class FakeRealtimeApi:
                 self.wfile.write(body)
 
         return Handler
+
+
+def _reject(param: str, message: str) -> ApiRejection:
+    return ApiRejection(400, f"Invalid value for '{param}': {message}", "invalid_value", param)
+
+
+def _check_turn_detection(td: Any, param: str, *, ga: bool) -> None:
+    if td is None:
+        return
+    if not isinstance(td, dict) or td.get("type") not in ("server_vad", "semantic_vad"):
+        raise _reject(param, "expected server_vad, semantic_vad or null")
+    vad = {"threshold", "prefix_padding_ms", "silence_duration_ms", "create_response",
+           "interrupt_response", *(("idle_timeout_ms",) if ga else ())}  # fmt: skip
+    allowed = {"type", *(vad if td["type"] == "server_vad" else
+                         {"eagerness", "create_response", "interrupt_response"})}  # fmt: skip
+    for key in td:
+        if key not in allowed:
+            raise ApiRejection(400, f"Unknown parameter: '{param}.{key}'.", "unknown_parameter")
+    if "threshold" in td and not 0 <= td["threshold"] <= 1:
+        raise _reject(f"{param}.threshold", "must be between 0 and 1")
+    if "idle_timeout_ms" in td and not 5000 <= td["idle_timeout_ms"] <= 30000:
+        raise _reject(f"{param}.idle_timeout_ms", "must be between 5000 and 30000")
+    if "eagerness" in td and td["eagerness"] not in ("low", "medium", "high", "auto"):
+        raise _reject(f"{param}.eagerness", "unknown eagerness")
+
+
+def _check_tools(tools: Any, choice: Any, prefix: str) -> None:
+    if tools is not None:
+        if not isinstance(tools, list):
+            raise _reject(f"{prefix}tools", "expected an array")
+        for tool in tools:
+            if tool.get("type") == "function" and not tool.get("name"):
+                raise _reject(f"{prefix}tools", "function tools need a name")
+            if tool.get("type") == "mcp" and not tool.get("server_label"):
+                raise _reject(f"{prefix}tools", "mcp tools need a server_label")
+            if tool.get("type") not in ("function", "mcp"):
+                raise _reject(f"{prefix}tools", "unknown tool type")
+    if choice is not None and not (
+        choice in ("auto", "none", "required")
+        or (isinstance(choice, dict) and choice.get("type") in ("function", "mcp"))
+    ):
+        raise _reject(f"{prefix}tool_choice", "unknown tool choice")
+
+
+def _check_ga_extras(session: dict[str, Any], audio: dict[str, Any]) -> None:
+    """The GA fields beyond the basics, as the reference documents them."""
+    audio_in = audio.get("input", {})
+    _check_turn_detection(
+        audio_in.get("turn_detection"), "session.audio.input.turn_detection", ga=True
+    )
+    noise = audio_in.get("noise_reduction")
+    if noise is not None and noise.get("type") not in ("near_field", "far_field"):
+        raise _reject("session.audio.input.noise_reduction", "unknown type")
+    _check_tools(session.get("tools"), session.get("tool_choice"), "session.")
+    tokens = session.get("max_output_tokens")
+    if tokens is not None and tokens != "inf" and not 1 <= tokens <= 4096:
+        raise _reject("session.max_output_tokens", "must be 1-4096 or inf")
+    tracing = session.get("tracing")
+    if tracing is not None and tracing != "auto" and not isinstance(tracing, dict):
+        raise _reject("session.tracing", "expected auto or an object")
+    truncation = session.get("truncation")
+    if (
+        truncation is not None
+        and truncation not in ("auto", "disabled")
+        and not (
+            isinstance(truncation, dict)
+            and truncation.get("type") == "retention_ratio"
+            and 0 <= truncation.get("retention_ratio", -1) <= 1
+        )
+    ):
+        raise _reject("session.truncation", "expected auto, disabled or a retention ratio")
+    prompt = session.get("prompt")
+    if prompt is not None and not (isinstance(prompt, dict) and prompt.get("id")):
+        raise _reject("session.prompt", "a prompt needs an id")
+    include = session.get("include")
+    if include is not None and include != ["item.input_audio_transcription.logprobs"]:
+        raise _reject("session.include", "unknown include")
+    effort = session.get("reasoning", {}).get("effort")
+    if effort is not None and effort not in ("minimal", "low", "medium", "high", "xhigh"):
+        raise _reject("session.reasoning.effort", "unknown effort")
 
 
 def _merge(defaults: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
