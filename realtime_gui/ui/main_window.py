@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
+import json
 from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QFontDatabase,
     QGuiApplication,
     QKeySequence,
     QPaintEvent,
@@ -19,6 +24,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -28,12 +34,17 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from .. import __version__
+from ..core.bodies import build_body, render_body
+from ..core.body_reader import config_from_body, extra_paths
 from ..core.credentials import DEFAULT_PROFILE, KeyStatus
 from ..core.endpoint import (
     DEFAULT_BASE_URL,
@@ -41,8 +52,9 @@ from ..core.endpoint import (
     Connection,
     MintRequest,
     Provider,
+    endpoint_url,
 )
-from ..core.errors import InvalidInput
+from ..core.errors import FieldProblem, InvalidInput
 from ..core.expiry import (
     Deadline,
     ExpiryLevel,
@@ -50,6 +62,7 @@ from ..core.expiry import (
     format_local_time,
     format_remaining,
 )
+from ..core.preview import preview_request
 from ..core.responses import MintedSecret
 from ..core.session import (
     BETA_MODELS,
@@ -64,7 +77,11 @@ from ..core.session import (
     find_problems,
     inapplicable_reason,
 )
+from ..core.session_diff import requested_session
+from .advanced_panel import AdvancedPanel
 from .banner import StatusBanner
+from .body_dialogs import EditJsonDialog, ImportDialog
+from .granted_view import GrantedSessionView
 from .key_dialog import ApiKeyDialog
 from .worker import MintFailed, MintJob, MintSucceeded, MintWorker
 
@@ -74,11 +91,24 @@ TICK_MS = 200
 # The server's own default lifetimes; the form shows them until the user changes them.
 DEFAULT_TTL = {ApiShape.GA: 600, ApiShape.BETA: 60}
 DEFAULT_MODALITIES = {ApiShape.GA: ("audio",), ApiShape.BETA: ("text", "audio")}
+_ERROR_COLOUR = "#d32f2f"
 _LEVEL_COLOURS = {  # (light palette, dark palette)
     ExpiryLevel.WARNING: ("#b36b00", "#ffb74d"),
     ExpiryLevel.CRITICAL: ("#c62828", "#ff6e6e"),
     ExpiryLevel.EXPIRED: ("#c62828", "#ff6e6e"),
 }
+
+
+def _persistable(body: dict[str, Any]) -> dict[str, Any]:
+    """The body without MCP credentials (authorization, headers): settings hold no secrets."""
+    out = copy.deepcopy(body)
+    session = out.get("session", out)
+    tools = session.get("tools") if isinstance(session, dict) else None
+    for tool in tools if isinstance(tools, list) else ():
+        if isinstance(tool, dict):
+            tool.pop("authorization", None)
+            tool.pop("headers", None)
+    return out
 
 
 class MainWindow(QMainWindow):
@@ -119,6 +149,14 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._warmed_up = False
         self._form_ready = False
+        self._busy = False
+        self._extra: dict[str, Any] = {}
+        self._requested: Mapping[str, Any] = {}
+        self.importNotes: tuple[str, ...] = ()
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._refresh)
 
         self._build_form()
         self._build_result()
@@ -126,8 +164,10 @@ class MainWindow(QMainWindow):
         self._layout()
         self._connect_worker()
         self._restore_settings()
-        self._apply_shape()
+        self._apply_shape()  # not ready yet: fills the form without overwriting what was restored
         self._form_ready = True
+        self._connect_changes()
+        self._refresh()
 
         self._ticker = QTimer(self)
         self._ticker.setInterval(TICK_MS)
@@ -234,6 +274,13 @@ class MainWindow(QMainWindow):
         self.apiShapeInput.currentIndexChanged.connect(self._apply_shape)
         self.sessionTypeInput.currentIndexChanged.connect(self._apply_shape)
 
+    def _button(self, name: str, text: str, tip: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        button.setAccessibleName(text.rstrip("…"))
+        return button
+
     def _combo(self, name: str, accessible: str, tip: str, *, editable: bool = False) -> QComboBox:
         combo = QComboBox(self)
         combo.setObjectName(name)
@@ -288,6 +335,52 @@ class MainWindow(QMainWindow):
         self.revealButton.setEnabled(False)
         self.copyButton.setEnabled(False)
 
+        self.advancedPanel = AdvancedPanel(self)
+        self.extraNote = QLabel(self)
+        self.extraNote.setObjectName("extraNote")
+        self.extraNote.setWordWrap(True)
+        self.extraNote.setAccessibleName("Fields kept from the JSON body")
+        self.extraNote.hide()
+        self.mintBlockedLabel = QLabel(self)
+        self.mintBlockedLabel.setObjectName("mintBlockedLabel")
+        self.mintBlockedLabel.setWordWrap(True)
+        self.mintBlockedLabel.setAccessibleName("Why Mint is disabled")
+        self.mintBlockedLabel.hide()
+
+        self.requestPreview = QPlainTextEdit(self)
+        self.requestPreview.setObjectName("requestPreview")
+        self.requestPreview.setReadOnly(True)
+        self.requestPreview.setAccessibleName("Request preview")
+        self.requestPreview.setToolTip(
+            "Exactly what Mint sends: endpoint, headers (the key redacted) and JSON body"
+        )
+        self.requestPreview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.requestPreview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.copyPreviewButton = self._button(
+            "copyPreviewButton", "Copy request", "Copy the request preview (key redacted)"
+        )
+        self.copyPreviewButton.clicked.connect(self._copy_preview)
+        self.editJsonButton = self._button(
+            "editJsonButton",
+            "Edit as JSON…",
+            "Edit the request body as JSON; unknown keys are kept",
+        )
+        self.editJsonButton.clicked.connect(self.edit_json)
+        self.importButton = self._button(
+            "importButton", "Import…", "Paste a Beta body, a GA body or a curl command"
+        )
+        self.importButton.clicked.connect(self.import_request)
+        self.grantedSessionView = GrantedSessionView(self)
+
+        self._field_labels: dict[str, QLabel] = {}
+        for name in ("model", "voice", "instructions", "modalities", "ttl_seconds", "base_url"):
+            label = QLabel(self)
+            label.setObjectName(f"{name}Error")
+            label.setWordWrap(True)
+            label.setStyleSheet(f"color: {_ERROR_COLOUR};")
+            label.hide()
+            self._field_labels[name] = label
+
     def _build_actions(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.mintAction = QAction("&Mint secret", self)
@@ -318,21 +411,28 @@ class MainWindow(QMainWindow):
         key_row.addWidget(self.keyStatusLabel, 1)
         key_row.addWidget(self.apiKeyButton)
 
+        errors = self._field_labels
         form = QFormLayout()
         form.addRow("&API:", self.apiShapeInput)
         form.addRow("&Provider:", self.providerInput)
         form.addRow("&Base URL:", self.baseUrlInput)
+        form.addRow("", errors["base_url"])
         form.addRow("Ti&meout:", self.timeoutInput)
         form.addRow("Session &type:", self.sessionTypeInput)
         form.addRow("Mo&del:", self.modelInput)
+        form.addRow("", errors["model"])
         form.addRow("&Voice:", self.voiceInput)
+        form.addRow("", errors["voice"])
         modalities = QHBoxLayout()
         modalities.addWidget(self.modalityAudio)
         modalities.addWidget(self.modalityText)
         modalities.addStretch(1)
         form.addRow("Output:", modalities)
+        form.addRow("", errors["modalities"])
         form.addRow("&Lifetime:", self.ttlInput)
+        form.addRow("", errors["ttl_seconds"])
         form.addRow("&Instructions:", self.instructionsInput)
+        form.addRow("", errors["instructions"])
         session_box = QGroupBox("Session", self)
         session_box.setLayout(form)
 
@@ -356,17 +456,67 @@ class MainWindow(QMainWindow):
         result_box = QGroupBox("Client secret", self)
         result_box.setLayout(result)
 
+        self.advancedToggle = QToolButton(self)
+        self.advancedToggle.setObjectName("advancedToggle")
+        self.advancedToggle.setText("Advanced settings")
+        self.advancedToggle.setCheckable(True)
+        self.advancedToggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advancedToggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advancedToggle.setToolTip(
+            "Audio formats, turn detection, tools, tracing and every other session field"
+        )
+        self.advancedToggle.setAccessibleName("Show advanced settings")
+        self.advancedToggle.toggled.connect(self._toggle_advanced)
+        self.advancedPanel.setVisible(False)
+
+        form_column = QVBoxLayout()
+        form_column.addWidget(session_box)
+        form_column.addWidget(self.advancedToggle, 0, Qt.AlignmentFlag.AlignLeft)
+        form_column.addWidget(self.advancedPanel)
+        form_column.addWidget(self.extraNote)
+        form_column.addStretch(1)
+        form_host = QWidget(self)
+        form_host.setLayout(form_column)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("formScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form_host)
+
+        left = QVBoxLayout()
+        left.addWidget(scroll, 1)
+        left.addWidget(self.mintBlockedLabel)
+        left.addLayout(mint_row)
+
+        preview_box = QWidget(self)
+        preview_layout = QVBoxLayout(preview_box)
+        preview_buttons = QHBoxLayout()
+        preview_buttons.addWidget(self.editJsonButton)
+        preview_buttons.addWidget(self.importButton)
+        preview_buttons.addStretch(1)
+        preview_buttons.addWidget(self.copyPreviewButton)
+        preview_layout.addLayout(preview_buttons)
+        preview_layout.addWidget(self.requestPreview)
+        self.detailTabs = QTabWidget(self)
+        self.detailTabs.setObjectName("detailTabs")
+        self.detailTabs.addTab(preview_box, "Request preview")
+        self.detailTabs.addTab(self.grantedSessionView, "Granted session")
+
+        right = QVBoxLayout()
+        right.addWidget(result_box)
+        right.addWidget(self.detailTabs, 1)
+
+        columns = QHBoxLayout()
+        columns.addLayout(left, 5)
+        columns.addLayout(right, 6)
         column = QVBoxLayout()
         column.addLayout(key_row)
         column.addWidget(self.statusBanner)
-        column.addWidget(session_box)
-        column.addLayout(mint_row)
-        column.addWidget(result_box)
-        column.addStretch(1)
+        column.addLayout(columns, 1)
         central = QWidget(self)
         central.setLayout(column)
         self.setCentralWidget(central)
-        self.resize(640, 720)
+        self.resize(1180, 780)
 
         order: list[QWidget] = [
             self.apiKeyButton,
@@ -381,13 +531,33 @@ class MainWindow(QMainWindow):
             self.modalityText,
             self.ttlInput,
             self.instructionsInput,
+            self.advancedToggle,
+            self.advancedPanel,
             self.mintButton,
             self.secretField,
             self.revealButton,
             self.copyButton,
+            self.editJsonButton,
+            self.importButton,
+            self.copyPreviewButton,
+            self.requestPreview,
         ]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
+
+    def _connect_changes(self) -> None:
+        """Every edit re-validates and redraws the preview (coalesced into one refresh)."""
+        refresh = self._schedule_refresh
+        for combo in (self.providerInput, self.modelInput, self.voiceInput):
+            combo.currentTextChanged.connect(refresh)
+            combo.editTextChanged.connect(refresh)
+        self.baseUrlInput.textChanged.connect(refresh)
+        self.timeoutInput.valueChanged.connect(refresh)
+        self.ttlInput.valueChanged.connect(refresh)
+        self.instructionsInput.textChanged.connect(refresh)
+        self.modalityAudio.toggled.connect(refresh)
+        self.modalityText.toggled.connect(refresh)
+        self.advancedPanel.changed.connect(refresh)
 
     def _connect_worker(self) -> None:
         self.mintRequested.connect(self._worker.mint)
@@ -470,6 +640,8 @@ class MainWindow(QMainWindow):
         self._set_applicable(self.modalityAudio, "modalities", modality_tip)
         self._set_applicable(self.modalityText, "modalities", modality_tip)
         self._current_api, self._current_mode = api, mode
+        self.advancedPanel.set_shape(api, kind)
+        self._refresh()
 
     def _set_applicable(self, widget: QWidget, field: str, tip: str) -> None:
         base = widget.property("baseToolTip") or tip
@@ -486,8 +658,8 @@ class MainWindow(QMainWindow):
         )
 
     # -- reading the form -----------------------------------------------------------
-    def session_config(self) -> SessionConfig:
-        """The SessionConfig the form describes (validation happens separately)."""
+    def _basic_config(self) -> SessionConfig:
+        """The SessionConfig of the basic form alone (validation happens separately)."""
         api, kind = self.api, self.session_type
         model = self.modelInput.currentText().strip() or None
         ttl = self.ttlInput.value()
@@ -509,6 +681,21 @@ class MainWindow(QMainWindow):
             ttl_seconds=None if ttl == DEFAULT_TTL[api] else ttl,
         )
 
+    def session_config(self) -> SessionConfig:
+        """The SessionConfig the whole form describes: basics, advanced panel, kept extras."""
+        config = self.advancedPanel.apply(self._basic_config())
+        return replace(config, extra=self._extra) if self._extra else config
+
+    def problems(self) -> list[FieldProblem]:
+        """Everything that keeps Mint disabled, each naming its field."""
+        config = self.session_config()
+        problems = [*self.advancedPanel.local_problems(), *find_problems(config)]
+        try:
+            endpoint_url(self.connection(), config.api)
+        except InvalidInput as exc:
+            problems += exc.problems
+        return problems
+
     def connection(self) -> Connection:
         return Connection.from_env(
             self._env,
@@ -527,21 +714,14 @@ class MainWindow(QMainWindow):
         """Validate and send. A click while a mint is in flight is ignored (no second request)."""
         if self._in_flight is not None or self._shut_down:
             return
-        config = self.session_config()
-        problems = find_problems(config)
+        problems = self.problems()
         if problems:
             self.statusBanner.show_error(InvalidInput(problems))
             self._focus_field(problems[0].field)
             return
-        from ..core.endpoint import endpoint_url
-
+        config = self.session_config()
         connection = self.connection()
-        try:
-            endpoint_url(connection, config.api)
-        except InvalidInput as exc:
-            self.statusBanner.show_error(exc)
-            self.baseUrlInput.setFocus()
-            return
+        self._requested = requested_session(config.api, build_body(config))
         self.statusBanner.hide()
         self._job_id += 1
         self._in_flight = self._job_id
@@ -560,13 +740,18 @@ class MainWindow(QMainWindow):
             "ttl_seconds": self.ttlInput,
         }
         widget = widgets.get(field)
+        if widget is None and field == "base_url":
+            widget = self.baseUrlInput
+        if widget is None:
+            widget = self.advancedPanel.input_for(field)
+            if widget is not None:
+                self.advancedToggle.setChecked(True)
         if widget is not None:
             widget.setFocus()
 
     def _set_busy(self, busy: bool) -> None:
-        self.mintButton.setEnabled(not busy)
-        self.mintAction.setEnabled(not busy)
-        self.mintButton.setText("Minting…" if busy else "&Mint secret")
+        self._busy = busy
+        self._refresh()
         self.mintProgress.setVisible(busy)
         if busy:
             self.statusBar().showMessage("Minting a client secret…")
@@ -581,6 +766,11 @@ class MainWindow(QMainWindow):
         self._set_busy(False)
         self.show_secret(outcome.secret)
         self.statusBar().showMessage(f"Minted ({outcome.key_description})", 4000)
+        self.grantedSessionView.show_session(self._requested, outcome.secret.session)
+        differing = len(self.grantedSessionView.differing_paths())
+        self.detailTabs.setTabText(
+            1, f"Granted session ({differing} differ)" if differing else "Granted session"
+        )
 
     @Slot(object)
     def _on_failed(self, outcome: MintFailed) -> None:
@@ -644,6 +834,167 @@ class MainWindow(QMainWindow):
             QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
         )
         self.revealButton.setText("&Hide" if shown else "&Reveal")
+
+    # -- live validation and preview ----------------------------------------------------
+    @Slot()
+    def _schedule_refresh(self) -> None:
+        # Several signals fire for one edit; coalesce them into one refresh.
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    @Slot()
+    def _refresh(self) -> None:
+        """Re-validate, show each problem next to its field, gate Mint, redraw the preview."""
+        if not self._form_ready:
+            return
+        problems = self.problems()
+        shown: dict[str, str] = {}
+        for problem in problems:
+            key = (
+                problem.field.split(".")[0]
+                if problem.field.startswith("transcription")
+                else problem.field
+            )
+            key = (
+                "model"
+                if key == "transcription" and self.session_type is SessionType.TRANSCRIPTION
+                else key
+            )
+            shown.setdefault(key, problem.message)
+        for name, label in self._field_labels.items():
+            label.setText(shown.get(name, ""))
+            label.setVisible(name in shown)
+        self.advancedPanel.show_problems([p for p in problems if p.field not in self._field_labels])
+        blocked = problems[0].describe() if problems else ""
+        self.mintBlockedLabel.setText(f"Mint is disabled: {blocked}" if blocked else "")
+        self.mintBlockedLabel.setVisible(bool(blocked) and not self._busy)
+        self.mintBlockedLabel.setStyleSheet(f"color: {_ERROR_COLOUR};")
+        can_mint = not problems and not self._busy and not self._shut_down
+        self.mintButton.setEnabled(can_mint)
+        self.mintAction.setEnabled(can_mint)
+        self.mintButton.setText("Minting…" if self._busy else "&Mint secret")
+        self.mintButton.setToolTip(
+            "Mint a client secret (Ctrl+Enter)" if not problems else f"Disabled: {blocked}"
+        )
+        self._update_preview(problems)
+
+    def _update_preview(self, problems: list[FieldProblem]) -> None:
+        config = self.session_config()
+        if not problems:
+            text = preview_request(config, self.connection()).as_text()
+        else:
+            lines = ["# Not sendable yet; Mint is disabled until these are fixed:"]
+            lines += [f"#   {p.describe()}" for p in problems]
+            try:
+                body = json.dumps(render_body(config), indent=2, ensure_ascii=False)
+            except Exception:  # a half-typed value the renderer cannot place yet
+                body = ""
+            text = "\n".join(lines) + ("\n\n" + body if body else "") + "\n"
+        if text != self.requestPreview.toPlainText():
+            self.requestPreview.setPlainText(text)
+
+    @Slot()
+    def _copy_preview(self) -> None:
+        QGuiApplication.clipboard().setText(self.requestPreview.toPlainText())
+        self.statusBar().showMessage("Request copied (the key is redacted)", 3000)
+
+    @Slot(bool)
+    def _toggle_advanced(self, shown: bool) -> None:
+        self.advancedPanel.setVisible(shown)
+        self.advancedToggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+
+    # -- JSON edit and import ---------------------------------------------------------
+    @Slot()
+    def edit_json(self) -> EditJsonDialog:
+        """Open the JSON editor on the current body; OK loads it back into the form."""
+        try:
+            body = render_body(self.session_config())
+        except Exception:
+            body = {}
+        dialog = EditJsonDialog(body, self)
+        dialog.accepted.connect(lambda: self._load_edited(dialog))
+        dialog.open()
+        return dialog
+
+    def _load_edited(self, dialog: EditJsonDialog) -> None:
+        if dialog.body is None:
+            return
+        try:
+            self.load_config(config_from_body(self.api, dialog.body))
+        except InvalidInput as exc:
+            self.statusBanner.show_error(exc)
+
+    @Slot()
+    def import_request(self) -> ImportDialog:
+        """Open the import dialog; a Beta body or curl command is converted to GA."""
+        dialog = ImportDialog(self)
+        dialog.accepted.connect(lambda: self._load_imported(dialog))
+        dialog.open()
+        return dialog
+
+    def _load_imported(self, dialog: ImportDialog) -> None:
+        imported = dialog.imported
+        if imported is None:
+            return
+        try:
+            self.load_config(config_from_body(ApiShape.GA, imported.body))
+        except InvalidInput as exc:
+            self.statusBanner.show_error(exc)
+            return
+        notes = " ".join(imported.notes)
+        self.statusBar().showMessage(f"Imported a {imported.source} as GA. {notes}".strip(), 10_000)
+        self.importNotes = imported.notes
+        if imported.notes:
+            self.extraNote.setText("Import notes: " + " ".join(imported.notes) + self._extra_text())
+            self.extraNote.show()
+
+    def load_config(self, config: SessionConfig) -> None:
+        """Put a whole config into the form: shape, basics, advanced panel, kept extras."""
+        self._form_ready = False
+        for combo, value in (
+            (self.apiShapeInput, config.api.value),
+            (self.sessionTypeInput, config.session_type.value),
+        ):
+            combo.setCurrentIndex(combo.findData(value))
+        self._form_ready = True
+        self._apply_shape()
+        kind = config.session_type
+        model = config.model
+        if config.is_transcription and config.transcription is not None:
+            model = config.transcription.model
+        self.modelInput.setEditText(model or "")
+        self.voiceInput.setEditText(config.voice or "")
+        self.instructionsInput.setPlainText(config.instructions or "")
+        if config.api is ApiShape.GA or kind is SessionType.REALTIME:
+            wanted = config.modalities or DEFAULT_MODALITIES[config.api]
+            self._modality_group.setExclusive(False)
+            self.modalityAudio.setChecked("audio" in wanted)
+            self.modalityText.setChecked("text" in wanted)
+            self._modality_group.setExclusive(config.api is ApiShape.GA)
+        self.ttlInput.setValue(
+            config.ttl_seconds if isinstance(config.ttl_seconds, int) else DEFAULT_TTL[config.api]
+        )
+        self.advancedPanel.load(config)
+        self._extra = dict(config.extra)
+        self.extraNote.setText(self._extra_text().strip())
+        self.extraNote.setVisible(bool(self._extra))
+        if any(
+            self.advancedPanel.apply(SessionConfig(api=config.api)) != SessionConfig(api=config.api)
+            for _ in (0,)
+        ):
+            self.advancedToggle.setChecked(True)
+        self._refresh()
+
+    def _extra_text(self) -> str:
+        if not self._extra:
+            return ""
+        return (
+            " Kept from the JSON body and sent as written (the form has no fields for them): "
+            + ", ".join(extra_paths(self._extra))
+            + "."
+        )
 
     # -- the key ----------------------------------------------------------------------------
     @Slot(object)
@@ -727,6 +1078,16 @@ class MainWindow(QMainWindow):
         self._current_api = self.api
         self._current_mode = self._mode()
         self.ttlInput.setValue(self._ttl[self.api])
+        saved = s.value(f"form/body/{self.api.value}")
+        if saved:
+            try:
+                config = config_from_body(self.api, json.loads(str(saved)))
+            except (ValueError, InvalidInput):
+                return  # an unreadable saved body is ignored, never fatal
+            self.advancedPanel.load(config)
+            self._extra = dict(config.extra)
+            self.extraNote.setText(self._extra_text().strip())
+            self.extraNote.setVisible(bool(self._extra))
 
     def save_settings(self) -> None:
         """Remember the non-secret form values and the geometry; never a key or secret."""
@@ -744,6 +1105,12 @@ class MainWindow(QMainWindow):
         s.setValue("form/instructions", self.instructionsInput.toPlainText())
         for mode, model in self._models.items():
             s.setValue(f"form/model/{mode}", model)
+        try:
+            body = render_body(self.session_config())
+        except Exception:  # a half-typed value: keep what was saved before
+            body = None
+        if body is not None:
+            s.setValue(f"form/body/{self.api.value}", json.dumps(_persistable(body)))
         for api in ApiShape:
             s.setValue(f"form/ttl/{api.value}", self._ttl[api])
             s.setValue(f"form/modalities/{api.value}", ",".join(self._modalities[api]))
