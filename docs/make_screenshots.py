@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QTabWidget, QWidget
 
 from realtime_gui.app import create_window
 from realtime_gui.core.credentials import SERVICE_NAME, KeyStore
@@ -84,7 +84,7 @@ def main() -> int:
         settings_path=config / "settings.ini",
         key_store_factory=lambda env: KeyStore(DemoKeyring(), env=env),
     )
-    window.resize(640, 700)
+    window.resize(1180, 800)
     window.show()
     settle(app, 1.0)
     window.modelInput.setEditText("gpt-realtime")
@@ -95,6 +95,29 @@ def main() -> int:
     window.show_secret(demo_secret(598))
     window.revealButton.setChecked(True)
     shot(app, window, "window-minted")
+
+    requested = {"type": "realtime", "model": "gpt-realtime", "output_modalities": ["audio"],
+                 "audio": {"output": {"voice": "marin"}}}  # fmt: skip
+    granted = {
+        "type": "realtime", "id": "sess_demo123", "model": "gpt-realtime-2025-08-28",
+        "output_modalities": ["audio"], "max_output_tokens": "inf",
+        "audio": {"output": {"voice": "marin", "speed": 1.0}},
+    }  # fmt: skip
+    window.grantedSessionView.show_session(requested, granted)
+    window.detailTabs.setTabText(1, "Granted session (1 differ)")
+    window.detailTabs.setCurrentIndex(1)
+    shot(app, window, "window-granted")
+    window.detailTabs.setCurrentIndex(0)
+
+    window.advancedToggle.setChecked(True)
+    tabs = window.advancedPanel.findChild(QTabWidget, "advancedTabs")
+    if tabs is not None:
+        tabs.setCurrentIndex(1)
+    turn = window.advancedPanel.findChild(QComboBox, "turnDetectionInput")
+    if turn is not None:
+        turn.setCurrentIndex(turn.findData("semantic_vad"))
+    shot(app, window, "window-advanced")
+    window.advancedToggle.setChecked(False)
 
     window.show_secret(demo_secret(24))
     window.revealButton.setChecked(False)

@@ -192,3 +192,24 @@ def test_granted_session_view_marks_what_differs(
     assert "model" in view.differing_paths()
     assert "audio.output.voice" not in view.differing_paths()
     assert window.detailTabs.tabText(1) == "Granted session (2 differ)"  # model; modalities
+
+
+def test_advanced_settings_are_remembered_without_mcp_credentials(
+    qtbot: QtBot, make_window: WindowFactory, settings_path: object
+) -> None:
+    window = make_window()
+    tools = window.findChild(QPlainTextEdit, "toolsInput")
+    assert tools is not None
+    mcp = {
+        "type": "mcp", "server_label": "docs", "server_url": "https://mcp.example/sse",
+        "authorization": "mcp-token-do-not-store", "headers": {"X-Key": "mcp-header-secret"},
+    }  # fmt: skip
+    tools.setPlainText(json.dumps([mcp]))
+    qtbot.waitUntil(lambda: "mcp-token-do-not-store" in window.requestPreview.toPlainText())
+    window.close()
+    text = settings_path.read_text()  # type: ignore[attr-defined]
+    assert "mcp.example" in text  # the tool itself is remembered
+    assert "mcp-token-do-not-store" not in text and "mcp-header-secret" not in text
+    again = make_window()
+    again_tools = again.findChild(QPlainTextEdit, "toolsInput")
+    assert again_tools is not None and "docs" in again_tools.toPlainText()
