@@ -54,7 +54,7 @@ from ..core.endpoint import (
     Provider,
     endpoint_url,
 )
-from ..core.errors import FieldProblem, InvalidInput
+from ..core.errors import FieldProblem, InvalidInput, RealtimeGuiError
 from ..core.expiry import (
     Deadline,
     ExpiryLevel,
@@ -153,6 +153,8 @@ class MainWindow(QMainWindow):
         self._extra: dict[str, Any] = {}
         self._requested: Mapping[str, Any] = {}
         self.importNotes: tuple[str, ...] = ()
+        # The last mint failure shown in the banner (for automation and tests).
+        self.last_error: RealtimeGuiError | None = None
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
@@ -777,6 +779,7 @@ class MainWindow(QMainWindow):
         if outcome.job_id != self._in_flight:
             return
         self._in_flight = None
+        self.last_error = outcome.error
         self._set_busy(False)
         self.statusBanner.show_error(outcome.error)
 
