@@ -1,0 +1,105 @@
+"""After a full session, neither the API key nor a minted secret is anywhere it should not be."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from realtime_gui.ui.key_dialog import ApiKeyDialog
+from tests.doubles import InMemoryKeyring
+from tests.e2e.cli_runner import run_cli
+from tests.fake_api import Canned, FakeRealtimeApi, error_body
+from tests.gui.conftest import WindowFactory, wait_for_secret
+
+# Made up, and distinctive so a search cannot miss it (and short: not a real key's shape).
+LEAK_KEY = "sk-leakcheck-7f3a9c"
+
+
+def files_containing(root: Path, *needles: str) -> list[str]:
+    hits = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            hits += [f"{path}: {n}" for n in needles if n.encode() in data]
+    return hits
+
+
+def test_a_window_session_leaks_no_key_and_no_secret(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    fake_api: FakeRealtimeApi,
+    settings_path: Path,
+    capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake_api.api_key = LEAK_KEY
+    window = make_window(env={"OPENAI_BASE_URL": fake_api.base_url}, backend=InMemoryKeyring())
+
+    # Set the key through the dialog.
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.findChild(ApiKeyDialog, "apiKeyDialog")
+    assert dialog is not None
+    dialog.apiKeyInput.setText(LEAK_KEY)
+    dialog.saveKeyButton.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+
+    # Mint, reveal, copy.
+    window.mint()
+    secret = wait_for_secret(qtbot, window)
+    window.revealButton.click()
+    window.copyButton.click()
+    assert QGuiApplication.clipboard().text() == secret
+
+    # Errors: one whose body echoes the key and the secret back, one from the network.
+    fake_api.then(Canned(400, error_body(f"bad key {LEAK_KEY} and {secret}", "invalid_value")))
+    window.mint()
+    qtbot.waitUntil(window.statusBanner.isVisible, timeout=10_000)
+    assert LEAK_KEY not in window.statusBanner.message
+    assert LEAK_KEY not in window.statusBanner.detailsView.toPlainText()
+    window.baseUrlInput.setText("http://127.0.0.1:9/v1")
+    window.mint()
+    qtbot.waitUntil(lambda: "Could not connect" in window.statusBanner.message, timeout=10_000)
+    window.close()
+
+    config_dir = settings_path.parent
+    assert settings_path.is_file()
+    assert files_containing(config_dir, LEAK_KEY, secret) == []
+    out, err = capfd.readouterr()
+    assert LEAK_KEY not in out + err and secret not in out + err
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert LEAK_KEY not in logged and secret not in logged
+
+
+@pytest.mark.secret_service
+def test_a_cli_session_leaves_no_plaintext_key_or_secret_in_home(
+    fake_api: FakeRealtimeApi,
+) -> None:
+    fake_api.api_key = LEAK_KEY
+    env = dict(os.environ)
+    env.pop("OPENAI_API_KEY", None)
+    home = Path(env["HOME"])
+    stored = run_cli("key", "set", "--profile", "leakcheck", env=env, stdin=LEAK_KEY)
+    assert stored.code == 0, stored.stderr
+    minted = run_cli("mint", "--profile", "leakcheck", "--base-url", fake_api.base_url, env=env)
+    assert minted.code == 0, minted.stderr
+    secret = minted.stdout.strip()  # stdout is where the secret belongs, and only there
+    failed = run_cli(
+        "mint", "--profile", "leakcheck", "--base-url", "http://127.0.0.1:9/v1", env=env
+    )
+    status = run_cli("key", "status", "--profile", "leakcheck", env=env)
+    for result in (stored, minted, failed, status):
+        assert LEAK_KEY not in result.stdout + result.stderr
+        assert secret not in result.stderr
+    assert secret not in status.stdout + failed.stdout
+    # The keyring holds the key encrypted; nothing under HOME holds it in plain text.
+    assert files_containing(home, LEAK_KEY, secret) == []
+    assert run_cli("key", "delete", "--profile", "leakcheck", env=env).code == 0
