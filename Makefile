@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint typecheck pytest secret-service-tests package package-tests screenshots venv clean
+.PHONY: run test lint typecheck pytest secret-service-tests package package-tests screenshots venv clean bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ test: lint typecheck pytest secret-service-tests package-tests
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
+
+# Benchmarks (benchmarks/README.md): builds the package first so its artifacts are measured,
+# prints the table, writes benchmarks/results/latest.json and refreshes the README's table.
+bench: $(STAMP) package
+	$(PY) benchmarks/run.py
 
 # Renders the window's main states to docs/*.png with made-up values.
 screenshots: $(STAMP)
