@@ -468,4 +468,9 @@ def main(
 
 def entry_point() -> None:
     """Console-script entry point."""
+    if len(sys.argv) == 1:
+        # The common case, opening the window, skips building the argument parser.
+        from .app import main as run_window
+
+        sys.exit(run_window())
     sys.exit(main())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QFontDatabase
@@ -16,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.convert import Imported, import_text
 from ..core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from ..core.convert import Imported
 
 __all__ = ["EditJsonDialog", "ImportDialog"]
 
@@ -119,6 +121,8 @@ class ImportDialog(_TextDialog):
 
     @Slot()
     def _try_accept(self) -> None:
+        from ..core.convert import import_text  # loaded when someone imports, not at start
+
         try:
             self.imported = import_text(self.editor.toPlainText())
         except InvalidInput as exc:

@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core.bodies import build_body, render_body
-from ..core.body_reader import config_from_body, extra_paths
 from ..core.credentials import DEFAULT_PROFILE, KeyStatus
 from ..core.endpoint import (
     DEFAULT_BASE_URL,
@@ -77,7 +76,6 @@ from ..core.session import (
     find_problems,
     inapplicable_reason,
 )
-from ..core.session_diff import requested_session
 from .advanced_panel import AdvancedPanel
 from .banner import StatusBanner
 from .body_dialogs import EditJsonDialog, ImportDialog
@@ -97,6 +95,12 @@ _LEVEL_COLOURS = {  # (light palette, dark palette)
     ExpiryLevel.CRITICAL: ("#c62828", "#ff6e6e"),
     ExpiryLevel.EXPIRED: ("#c62828", "#ff6e6e"),
 }
+
+
+def _extra_paths(extra: Mapping[str, Any]) -> list[str]:
+    from ..core.body_reader import extra_paths  # only when a body brought unknown keys
+
+    return extra_paths(extra)
 
 
 def _persistable(body: dict[str, Any]) -> dict[str, Any]:
@@ -723,6 +727,8 @@ class MainWindow(QMainWindow):
             return
         config = self.session_config()
         connection = self.connection()
+        from ..core.session_diff import requested_session
+
         self._requested = requested_session(config.api, build_body(config))
         self.statusBanner.hide()
         self._job_id += 1
@@ -925,6 +931,8 @@ class MainWindow(QMainWindow):
         if dialog.body is None:
             return
         try:
+            from ..core.body_reader import config_from_body
+
             self.load_config(config_from_body(self.api, dialog.body))
         except InvalidInput as exc:
             self.statusBanner.show_error(exc)
@@ -942,6 +950,8 @@ class MainWindow(QMainWindow):
         if imported is None:
             return
         try:
+            from ..core.body_reader import config_from_body
+
             self.load_config(config_from_body(ApiShape.GA, imported.body))
         except InvalidInput as exc:
             self.statusBanner.show_error(exc)
@@ -995,7 +1005,7 @@ class MainWindow(QMainWindow):
             return ""
         return (
             " Kept from the JSON body and sent as written (the form has no fields for them): "
-            + ", ".join(extra_paths(self._extra))
+            + ", ".join(_extra_paths(self._extra))
             + "."
         )
 
@@ -1084,6 +1094,8 @@ class MainWindow(QMainWindow):
         saved = s.value(f"form/body/{self.api.value}")
         if saved:
             try:
+                from ..core.body_reader import config_from_body
+
                 config = config_from_body(self.api, json.loads(str(saved)))
             except (ValueError, InvalidInput):
                 return  # an unreadable saved body is ignored, never fatal
