@@ -153,7 +153,6 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._warmed_up = False
         self._form_ready = False
-        self._busy = False
         self._extra: dict[str, Any] = {}
         self._requested: Mapping[str, Any] = {}
         self.importNotes: tuple[str, ...] = ()
@@ -758,8 +757,7 @@ class MainWindow(QMainWindow):
             widget.setFocus()
 
     def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self._refresh()
+        self._refresh()  # reads is_minting: Mint's text and enabled state follow it
         self.mintProgress.setVisible(busy)
         if busy:
             self.statusBar().showMessage("Minting a client secret…")
@@ -876,12 +874,12 @@ class MainWindow(QMainWindow):
         self.advancedPanel.show_problems([p for p in problems if p.field not in self._field_labels])
         blocked = problems[0].describe() if problems else ""
         self.mintBlockedLabel.setText(f"Mint is disabled: {blocked}" if blocked else "")
-        self.mintBlockedLabel.setVisible(bool(blocked) and not self._busy)
+        self.mintBlockedLabel.setVisible(bool(blocked) and not self.is_minting)
         self.mintBlockedLabel.setStyleSheet(f"color: {_ERROR_COLOUR};")
-        can_mint = not problems and not self._busy and not self._shut_down
+        can_mint = not problems and not self.is_minting and not self._shut_down
         self.mintButton.setEnabled(can_mint)
         self.mintAction.setEnabled(can_mint)
-        self.mintButton.setText("Minting…" if self._busy else "&Mint secret")
+        self.mintButton.setText("Minting…" if self.is_minting else "&Mint secret")
         self.mintButton.setToolTip(
             "Mint a client secret (Ctrl+Enter)" if not problems else f"Disabled: {blocked}"
         )

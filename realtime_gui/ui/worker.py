@@ -117,7 +117,6 @@ class MintWorker(QObject):
         self._client_factory = client_factory
         self._store: KeyStore | None = None
         self._client: MintClient | None = None
-        self._closing = False
 
     def _key_store(self) -> KeyStore:
         if self._store is None:
@@ -181,7 +180,6 @@ class MintWorker(QObject):
 
     def cancel(self) -> None:
         """Called from the GUI thread when the window closes: end in-flight work now."""
-        self._closing = True
         if self._client is not None:
             self._client.cancel()
         if self._store is not None:
