@@ -80,6 +80,9 @@ class Recorded:
     query: str
     headers: dict[str, str]
     body: Any
+    # Exactly as received: every header line in order with its own casing, and the body bytes.
+    raw_headers: list[tuple[str, str]] = field(default_factory=list, repr=False)
+    raw_body: bytes = field(default=b"", repr=False)
 
 
 @dataclass
@@ -385,7 +388,9 @@ class FakeRealtimeApi:
                     body = json.loads(raw)
                 except ValueError:
                     body = None
-                api.requests.append(Recorded("POST", split.path, split.query, headers, body))
+                received = list(self.headers.items())
+                recorded = Recorded("POST", split.path, split.query, headers, body, received, raw)
+                api.requests.append(recorded)
                 scripted = api._next_scripted()
                 if isinstance(scripted, Canned):
                     self._send(scripted.status, scripted.body, scripted.headers)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import json
+import dataclasses
 import socket
 import ssl
 import threading
@@ -11,12 +11,10 @@ import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 
-from .bodies import build_body
 from .credentials import check_key
 from .endpoint import (
     AZURE_PREVIEW_API_VERSION,
@@ -26,7 +24,6 @@ from .endpoint import (
     MintRequest,
     Provider,
     endpoint_url,
-    request_headers,
 )
 from .errors import (
     ConnectionFailed,
@@ -37,6 +34,7 @@ from .errors import (
     TlsError,
     UnusableResponse,
 )
+from .request import PreparedRequest, prepare
 from .responses import MintedSecret, error_from_response, parse_minted
 
 __all__ = [
@@ -47,6 +45,7 @@ __all__ = [
     "Connection",
     "MintClient",
     "MintRequest",
+    "PreparedRequest",
     "Provider",
     "endpoint_url",
 ]
@@ -197,16 +196,20 @@ class MintClient:
         self._backend.abort_all()
 
     def mint(self, request: MintRequest, api_key: str) -> MintedSecret:
-        """Send the request and return the secret, or raise a RealtimeGuiError subclass."""
-        config, connection = request.config, request.connection
-        body = build_body(config)
-        url = endpoint_url(connection, config.api)
+        """Prepare the request and send it: ``send(prepare(config, connection), api_key)``."""
+        return self.send(prepare(request.config, request.connection), api_key)
+
+    def send(self, prepared: PreparedRequest, api_key: str) -> MintedSecret:
+        """Send exactly ``prepared`` with the key filled in; return the secret carrying it.
+
+        Nothing is validated or rendered again. Raises a RealtimeGuiError subclass.
+        """
         if check_key(api_key) != api_key:
             raise InvalidInput.single("api_key", "has white space around it")
         if self._cancelled:
             raise MintCancelled("The mint was cancelled.")
         try:
-            status, payload, retry_after = self._post(url, body, connection, api_key)
+            status, payload, retry_after = self._post(prepared, api_key)
         except NetworkError:
             if self._cancelled:
                 raise MintCancelled("The mint was cancelled.") from None
@@ -214,26 +217,28 @@ class MintClient:
         # The server may echo parts of the request; make sure the key is never among them.
         payload = payload.replace(api_key.encode(), b"[redacted]")
         if 200 <= status < 300:
-            return parse_minted(config.api, payload, now=self._clock())
+            secret = parse_minted(prepared.api, payload, now=self._clock())
+            return dataclasses.replace(secret, request=prepared)
         raise error_from_response(
-            config.api, status, payload, retry_after=retry_after, now=self._clock()
+            prepared.api, status, payload, retry_after=retry_after, now=self._clock()
         )
 
-    def _post(
-        self, url: str, body: dict[str, object], connection: Connection, api_key: str
-    ) -> tuple[int, bytes, str | None]:
-        total = connection.timeout
+    def _post(self, prepared: PreparedRequest, api_key: str) -> tuple[int, bytes, str | None]:
+        total = prepared.timeout
         timeout = httpx.Timeout(total, connect=min(CONNECT_TIMEOUT, total))
         deadline = time.monotonic() + total
-        host = urlsplit(url).netloc
+        host = prepared.host
         try:
-            with self._client.stream(
-                "POST",
-                url,
-                content=json.dumps(body).encode(),
-                headers=request_headers(connection, api_key),
-                timeout=timeout,
-            ) as response:
+            # Built by hand, not by the client: the client would add its default headers
+            # (Accept-Encoding, Connection, ...) and the preview would no longer be exact.
+            request = httpx.Request(
+                prepared.method,
+                prepared.url,
+                headers=prepared.wire_headers(api_key),
+                content=prepared.content,
+                extensions={"timeout": timeout.as_dict()},
+            )
+            with contextlib.closing(self._client.send(request, stream=True)) as response:
                 chunks: list[bytes] = []
                 size = 0
                 for chunk in response.iter_bytes():

@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     ApiError,
@@ -21,6 +21,9 @@ from .errors import (
     UpstreamError,
 )
 from .session import ApiShape
+
+if TYPE_CHECKING:
+    from .request import PreparedRequest
 
 __all__ = ["MintedSecret", "error_from_response", "parse_minted", "parse_retry_after"]
 
@@ -52,6 +55,9 @@ class MintedSecret:
     model: str | None
     session: Mapping[str, Any] = field(repr=False, compare=False)
     api: ApiShape
+    # What was sent for it (MintClient.send fills it in), so views can set the granted
+    # session beside the requested one without remembering the request themselves.
+    request: PreparedRequest | None = field(default=None, repr=False, compare=False)
 
     def as_json(self) -> dict[str, Any]:
         """The ``--json`` form: value, expires_at, session_id, model, api, session."""
