@@ -43,15 +43,13 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..core.bodies import build_body, render_body
+from ..core.bodies import render_body
 from ..core.credentials import DEFAULT_PROFILE, KeyStatus
 from ..core.endpoint import (
     DEFAULT_BASE_URL,
     DEFAULT_TIMEOUT,
     Connection,
-    MintRequest,
     Provider,
-    endpoint_url,
 )
 from ..core.errors import FieldProblem, InvalidInput, RealtimeGuiError
 from ..core.expiry import (
@@ -61,7 +59,7 @@ from ..core.expiry import (
     format_local_time,
     format_remaining,
 )
-from ..core.preview import preview_request
+from ..core.request import PreparedRequest, prepare
 from ..core.responses import MintedSecret
 from ..core.session import (
     BETA_MODELS,
@@ -73,7 +71,6 @@ from ..core.session import (
     SessionConfig,
     SessionType,
     TranscriptionSettings,
-    find_problems,
     inapplicable_reason,
 )
 from .advanced_panel import AdvancedPanel
@@ -154,7 +151,9 @@ class MainWindow(QMainWindow):
         self._warmed_up = False
         self._form_ready = False
         self._extra: dict[str, Any] = {}
-        self._requested: Mapping[str, Any] = {}
+        # What the last refresh made of the form: the request Mint sends, or why it cannot.
+        self._prepared: PreparedRequest | None = None
+        self._problems: list[FieldProblem] = []
         self.importNotes: tuple[str, ...] = ()
         # The last mint failure shown in the banner (for automation and tests).
         self.last_error: RealtimeGuiError | None = None
@@ -691,15 +690,18 @@ class MainWindow(QMainWindow):
         config = self.advancedPanel.apply(self._basic_config())
         return replace(config, extra=self._extra) if self._extra else config
 
-    def problems(self) -> list[FieldProblem]:
+    def problems(self, config: SessionConfig | None = None) -> list[FieldProblem]:
         """Everything that keeps Mint disabled, each naming its field."""
-        config = self.session_config()
-        problems = [*self.advancedPanel.local_problems(), *find_problems(config)]
+        return self._prepare(self.session_config() if config is None else config)[1]
+
+    def _prepare(self, config: SessionConfig) -> tuple[PreparedRequest | None, list[FieldProblem]]:
+        """The request Mint would send and no problems, or None and every problem."""
+        problems = self.advancedPanel.local_problems()
         try:
-            endpoint_url(self.connection(), config.api)
+            prepared = prepare(config, self.connection())
         except InvalidInput as exc:
-            problems += exc.problems
-        return problems
+            return None, [*problems, *exc.problems]
+        return (None, problems) if problems else (prepared, [])
 
     def connection(self) -> Connection:
         return Connection.from_env(
@@ -719,23 +721,19 @@ class MainWindow(QMainWindow):
         """Validate and send. A click while a mint is in flight is ignored (no second request)."""
         if self._in_flight is not None or self._shut_down:
             return
-        problems = self.problems()
-        if problems:
-            self.statusBanner.show_error(InvalidInput(problems))
-            self._focus_field(problems[0].field)
+        if self._refresh_timer.isActive():  # an edit not refreshed yet: send what it shows
+            self._refresh_timer.stop()
+            self._refresh()
+        prepared = self._prepared
+        if prepared is None:
+            self.statusBanner.show_error(InvalidInput(self._problems))
+            self._focus_field(self._problems[0].field)
             return
-        config = self.session_config()
-        connection = self.connection()
-        from ..core.session_diff import requested_session
-
-        self._requested = requested_session(config.api, build_body(config))
         self.statusBanner.hide()
         self._job_id += 1
         self._in_flight = self._job_id
         self._set_busy(True)
-        self.mintRequested.emit(
-            MintJob(self._job_id, MintRequest(config, connection), self._profile)
-        )
+        self.mintRequested.emit(MintJob(self._job_id, prepared, self._profile))
 
     def _focus_field(self, field: str) -> None:
         widgets: dict[str, QWidget] = {
@@ -772,7 +770,9 @@ class MainWindow(QMainWindow):
         self._set_busy(False)
         self.show_secret(outcome.secret)
         self.statusBar().showMessage(f"Minted ({outcome.key_description})", 4000)
-        self.grantedSessionView.show_session(self._requested, outcome.secret.session)
+        request = outcome.secret.request
+        requested = request.requested_session if request is not None else {}
+        self.grantedSessionView.show_session(requested, outcome.secret.session)
         differing = len(self.grantedSessionView.differing_paths())
         self.detailTabs.setTabText(
             1, f"Granted session ({differing} differ)" if differing else "Granted session"
@@ -854,7 +854,9 @@ class MainWindow(QMainWindow):
         """Re-validate, show each problem next to its field, gate Mint, redraw the preview."""
         if not self._form_ready:
             return
-        problems = self.problems()
+        config = self.session_config()
+        self._prepared, self._problems = self._prepare(config)
+        problems = self._problems
         shown: dict[str, str] = {}
         for problem in problems:
             key = (
@@ -883,12 +885,11 @@ class MainWindow(QMainWindow):
         self.mintButton.setToolTip(
             "Mint a client secret (Ctrl+Enter)" if not problems else f"Disabled: {blocked}"
         )
-        self._update_preview(problems)
+        self._update_preview(config, problems)
 
-    def _update_preview(self, problems: list[FieldProblem]) -> None:
-        config = self.session_config()
-        if not problems:
-            text = preview_request(config, self.connection()).as_text()
+    def _update_preview(self, config: SessionConfig, problems: list[FieldProblem]) -> None:
+        if self._prepared is not None:
+            text = self._prepared.as_text()
         else:
             lines = ["# Not sendable yet; Mint is disabled until these are fixed:"]
             lines += [f"#   {p.describe()}" for p in problems]

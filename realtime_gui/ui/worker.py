@@ -17,7 +17,7 @@ from ..core.responses import MintedSecret
 if TYPE_CHECKING:
     from ..core.client import MintClient
     from ..core.credentials import KeyStore
-    from ..core.endpoint import MintRequest
+    from ..core.request import PreparedRequest
 
 __all__ = [
     "KeyAction",
@@ -32,15 +32,17 @@ __all__ = [
 
 @dataclass(frozen=True)
 class MintJob:
-    """What the window asks the worker to mint; the key is looked up on the worker."""
+    """What the window asks the worker to send; the key is looked up on the worker."""
 
     job_id: int
-    request: MintRequest
+    request: PreparedRequest
     profile: str
 
 
 @dataclass(frozen=True)
 class MintSucceeded:
+    """A minted secret; ``secret.request`` is the PreparedRequest that was sent for it."""
+
     job_id: int
     secret: MintedSecret
     key_description: str
@@ -146,7 +148,7 @@ class MintWorker(QObject):
     def mint(self, job: MintJob) -> None:
         try:
             key = self._key_store().resolve(job.profile)
-            secret = self._mint_client().mint(job.request, key.value)
+            secret = self._mint_client().send(job.request, key.value)
         except RealtimeGuiError as exc:
             self.failed.emit(MintFailed(job.job_id, exc))
             return
