@@ -312,11 +312,10 @@ def _connection(args: argparse.Namespace, env: Mapping[str, str]) -> Connection:
 
 
 def _run_preview(args: argparse.Namespace, env: Mapping[str, str], io: _Streams) -> int:
-    from .core.preview import preview_request
+    from .core.request import prepare
 
     config = request_config(args, io.stdin)
-    preview = preview_request(config, _connection(args, env))
-    io.stdout.write(preview.as_text())
+    io.stdout.write(prepare(config, _connection(args, env)).as_text())
     _note_extra(config, io)
     return EXIT_OK
 
@@ -346,19 +345,16 @@ def _run_convert(args: argparse.Namespace, io: _Streams) -> int:
 def _run_mint(
     args: argparse.Namespace, env: Mapping[str, str], store: KeyStore, io: _Streams
 ) -> int:
-    from .core.bodies import build_body
     from .core.client import MintClient
-    from .core.endpoint import MintRequest, endpoint_url
+    from .core.request import prepare
 
     config = request_config(args, io.stdin)
-    connection = _connection(args, env)
     # Everything that can be checked without the network is checked before the key is read.
-    build_body(config)
-    endpoint_url(connection, config.api)
+    prepared = prepare(config, _connection(args, env))
     _note_extra(config, io)
     api_key = store.resolve(args.profile)
     with MintClient() as client:
-        minted = client.mint(MintRequest(config, connection), api_key.value)
+        minted = client.send(prepared, api_key.value)
     if args.json:
         io.stdout.write(json.dumps(minted.as_json(), indent=2) + "\n")
     else:

@@ -13,6 +13,7 @@ from realtime_gui.core.endpoint import Connection, Provider
 from realtime_gui.core.request import REDACTED, prepare
 from realtime_gui.core.session import ApiShape, SessionConfig
 from tests.conftest import TEST_API_KEY
+from tests.e2e.cli_runner import run_cli
 from tests.fake_api import FakeRealtimeApi, Recorded
 from tests.gui.conftest import WindowFactory, wait_for_secret
 
@@ -75,6 +76,22 @@ def test_reused_connection_sends_the_same_bytes(fake_api: FakeRealtimeApi) -> No
     first, second = fake_api.requests
     assert first.raw_headers == second.raw_headers and first.raw_body == second.raw_body
     assert_received_as_previewed(prepared.as_text(), second)
+
+
+def test_cli_preview_is_what_cli_mint_sends(
+    fake_api: FakeRealtimeApi, cli_env: dict[str, str]
+) -> None:
+    env = {**cli_env, "OPENAI_API_KEY": TEST_API_KEY, "OPENAI_PROJECT_ID": "proj_cli"}
+    flags = ["--base-url", fake_api.base_url, "--model", "gpt-realtime", "--voice", "marin",
+             "--instructions", "Be brief.", "--ttl", "120"]  # fmt: skip
+    preview = run_cli("preview", *flags, env=env)
+    minted = run_cli("mint", *flags, env=env)
+    assert preview.code == 0 and minted.code == 0, preview.stderr + minted.stderr
+    assert "Accept: application/json" in preview.stdout
+    assert "User-Agent: realtime-gui/" in preview.stdout
+    assert TEST_API_KEY not in preview.stdout + preview.stderr + minted.stderr
+    (received,) = fake_api.requests
+    assert_received_as_previewed(preview.stdout, received)
 
 
 def test_the_window_preview_is_what_the_server_receives(
