@@ -18,11 +18,13 @@ import imports
 import memory
 import mint_overhead
 import package
+import shutdown
 import startup
 from common import BENCH_DIR, PYTHON, Row
 
 BENCHMARKS: dict[str, ModuleType] = {
-    module.NAME: module for module in (startup, mint_overhead, event_loop, memory, imports, package)
+    module.NAME: module
+    for module in (startup, mint_overhead, event_loop, memory, shutdown, imports, package)
 }
 RESULTS = BENCH_DIR / "results" / "latest.json"
 README = BENCH_DIR / "README.md"

@@ -8,12 +8,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QThread, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .ui.main_window import MainWindow
 from .ui.worker import MintWorker
+from .ui.worker_host import WorkerHost
 
 if TYPE_CHECKING:
     from .core.client import MintClient
@@ -73,8 +74,8 @@ def create_window(
 ) -> MainWindow:
     """The fully wired main window, ready to show; the event loop is not started.
 
-    A QApplication must exist. The worker thread starts here and is joined when the
-    window closes.
+    A QApplication must exist. The worker thread starts here; it is stopped when the
+    window closes, is destroyed, or the application quits (ui/worker_host.py).
     """
     env = os.environ if env is None else env
     options: dict[str, object] = {}
@@ -82,17 +83,15 @@ def create_window(
         options["key_store_factory"] = key_store_factory
     if client_factory is not None:
         options["client_factory"] = client_factory
-    worker = MintWorker(env=env, **options)  # type: ignore[arg-type]
-    thread = QThread()
-    thread.setObjectName("realtime-gui-worker")
-    worker.moveToThread(thread)
-    thread.start()
+    host = WorkerHost(MintWorker(env=env, **options))  # type: ignore[arg-type]
     path = settings_path or settings_file(env)
     settings = QSettings(str(path), QSettings.Format.IniFormat)
-    window = MainWindow(worker=worker, thread=thread, settings=settings, env=env)
+    window = MainWindow(host=host, settings=settings, env=env)
     window.setWindowIcon(app_icon())
-    # The window owns the thread's lifetime; keep Python references with it.
-    thread.setParent(window)
+    # Dropped without close() (a test, an embedder): the thread is still stopped. The host
+    # outlives the window on its own, so the window's C++ destructor cannot take the
+    # running thread down with it.
+    window.destroyed.connect(host.request_stop)
     return window
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .core.credentials import DEFAULT_PROFILE, ENV_VAR, KeyStore, check_key
-from .core.errors import InvalidInput, RealtimeGuiError
+from .core.errors import InvalidInput, NoApiKey, RealtimeGuiError
 from .core.expiry import format_local_time, format_remaining
 from .core.session import (
     AUDIO_FORMATS,
@@ -411,8 +411,16 @@ def _print_error(error: RealtimeGuiError, stderr: TextIO) -> None:
     if error.upstream is not None and (error.upstream.message or error.upstream.code):
         first += f" Server said: {error.upstream.describe()}"
     stderr.write(first.replace("\n", " ") + "\n")
-    if error.hint:
-        stderr.write(f"hint: {error.hint}\n")
+    hint = _CLI_HINTS.get(type(error), error.hint)
+    if hint:
+        stderr.write(f"hint: {hint}\n")
+
+
+# Hints that name the command line's own way out (core's hints are front-end neutral).
+_CLI_HINTS: dict[type[RealtimeGuiError], str] = {
+    NoApiKey: "Run 'realtime-gui key set' (with --profile NAME for another profile), "
+    "or set OPENAI_API_KEY.",
+}
 
 
 def main(

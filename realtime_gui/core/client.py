@@ -122,9 +122,19 @@ class _AbortableBackend(httpcore.SyncBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
+        """Connect on a helper thread, so that cancel() and the timeout also end a DNS lookup.
+
+        getaddrinfo() cannot be interrupted and has no timeout of its own; a caller that
+        waits for it directly (the worker thread) could be stuck for as long as the
+        resolver likes, and the window could not join that thread when it closes.
+        """
         if self._aborted:
             raise httpcore.ConnectError("cancelled")
-        inner = super().connect_tcp(host, port, timeout, local_address, socket_options)
+        connect = super().connect_tcp
+        attempt = _ConnectAttempt(
+            lambda: connect(host, port, timeout, local_address, socket_options)
+        )
+        inner = attempt.wait(timeout, lambda: self._aborted)
         return _AbortableStream(inner, self)
 
     def abort_all(self) -> None:
@@ -133,6 +143,60 @@ class _AbortableBackend(httpcore.SyncBackend):
             streams = list(self._streams)
         for stream in streams:
             stream.abort()
+
+
+class _ConnectAttempt:
+    """One connect running on a daemon thread; the caller may stop waiting for it at any time.
+
+    A stream that arrives after the caller gave up is closed by the helper thread itself.
+    """
+
+    _POLL = 0.02  # how soon a cancel is noticed while waiting
+
+    def __init__(self, connect: Callable[[], httpcore.NetworkStream]) -> None:
+        self._connect = connect
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._abandoned = False
+        self._stream: httpcore.NetworkStream | None = None
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, name="realtime-gui-connect", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            stream = self._connect()
+        except BaseException as exc:  # handed to the waiting thread, which raises it
+            with self._lock:
+                self._error = exc
+                self._done.set()
+            return
+        with self._lock:
+            if not self._abandoned:
+                self._stream = stream
+                self._done.set()
+                return
+        stream.close()
+
+    def wait(self, timeout: float | None, cancelled: Callable[[], bool]) -> httpcore.NetworkStream:
+        """The connected stream; ConnectError when cancelled, ConnectTimeout past ``timeout``."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._done.wait(self._POLL):
+            gave_up: type[httpcore.ConnectError] | type[httpcore.ConnectTimeout] | None = None
+            if cancelled():
+                gave_up = httpcore.ConnectError
+            elif deadline is not None and time.monotonic() > deadline:
+                gave_up = httpcore.ConnectTimeout
+            if gave_up is None:
+                continue
+            with self._lock:
+                if self._done.is_set():
+                    break
+                self._abandoned = True
+            raise gave_up("cancelled" if gave_up is httpcore.ConnectError else "timed out")
+        if self._error is not None:
+            raise self._error
+        assert self._stream is not None  # noqa: S101 - set together with _done
+        return self._stream
 
 
 def _install_backend(client: httpx.Client, backend: _AbortableBackend) -> bool:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_PROFILE",
     "ENV_VAR",
+    "NOT_CHECKED",
     "SERVICE_NAME",
     "ApiKey",
     "KeySource",
@@ -33,6 +34,8 @@ SERVICE_NAME = "realtime-gui"
 DEFAULT_PROFILE = "default"
 ENV_VAR = "OPENAI_API_KEY"
 DEFAULT_KEYRING_TIMEOUT = 15.0
+# KeyStatus.backend when the keyring was not asked (a quick status with an override).
+NOT_CHECKED = "not checked"
 
 _PROFILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _T = TypeVar("_T")
@@ -187,11 +190,17 @@ class KeyStore:
     def backend(self) -> KeyringBackend:
         """The keyring backend in use; raises KeyringUnavailable for an unusable one."""
         with self._lock:
-            if self._backend is None:
-                import keyring
-
-                self._backend = keyring.get_keyring()
             backend = self._backend
+        if backend is None:
+            import keyring
+
+            # Backend detection talks to D-Bus and friends: bounded and cancellable like
+            # every other keyring call.
+            detected = self._call("lookup", keyring.get_keyring)
+            with self._lock:
+                if self._backend is None:
+                    self._backend = detected
+                backend = self._backend
         cls = type(backend)
         qualified = f"{cls.__module__}.{cls.__qualname__}"
         if qualified in _UNUSABLE_BACKENDS or "plaintext" in qualified.lower():
@@ -303,12 +312,19 @@ class KeyStore:
             return ApiKey(stored, KeySource.KEYRING, self.backend_name())
         raise NoApiKey(f"No API key for profile '{profile}'.")
 
-    def status(self, profile: str = DEFAULT_PROFILE) -> KeyStatus:
-        """Backend, stored or not, overrides; keyring problems are reported, not raised."""
+    def status(self, profile: str = DEFAULT_PROFILE, *, quick: bool = False) -> KeyStatus:
+        """Backend, stored or not, overrides; keyring problems are reported, not raised.
+
+        With ``quick``, a key from OPENAI_API_KEY or this session is reported without
+        asking the keyring (it would not be used anyway): the keyring library and its
+        backend detection then stay unloaded until something needs them.
+        """
         check_profile(profile)
         env_override = bool(self._env.get(ENV_VAR, "").strip())
         with self._lock:
             session_key = profile in self._session_keys
+        if quick and (env_override or session_key):
+            return KeyStatus(profile, NOT_CHECKED, None, env_override, session_key)
         backend = "none"
         try:
             backend = backend_display_name(self.backend())

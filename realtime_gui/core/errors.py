@@ -157,9 +157,9 @@ class CredentialError(RealtimeGuiError):
 class NoApiKey(CredentialError):
     """No API key in OPENAI_API_KEY, the keyring, or this session."""
 
-    default_hint = (
-        "Run 'realtime-gui key set' (or use 'Set key…' in the window), or set OPENAI_API_KEY."
-    )
+    # Neutral: each front end names its own way to store a key (the CLI its command, the
+    # window its Set key… action), see cli.py and ui/main_window.py.
+    default_hint = "Store a key for this profile in the keyring, or set OPENAI_API_KEY."
 
 
 class KeyringUnavailable(CredentialError):

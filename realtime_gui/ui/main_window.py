@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -78,7 +78,8 @@ from .banner import StatusBanner
 from .body_dialogs import EditJsonDialog, ImportDialog
 from .granted_view import GrantedSessionView
 from .key_dialog import ApiKeyDialog
-from .worker import MintFailed, MintJob, MintSucceeded, MintWorker
+from .worker import MintFailed, MintJob, MintSucceeded
+from .worker_host import WorkerHost
 
 __all__ = ["MainWindow"]
 
@@ -123,8 +124,7 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         *,
-        worker: MintWorker,
-        thread: QThread,
+        host: WorkerHost,
         settings: QSettings,
         env: Mapping[str, str],
         profile: str = DEFAULT_PROFILE,
@@ -132,8 +132,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("realtime-gui — Realtime client secrets")
-        self._worker = worker
-        self._thread = thread
+        self._host = host
+        self._worker = host.worker
         self._settings = settings
         self._env = env
         self._profile = profile
@@ -1136,13 +1136,13 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Cancel any mint or keyring call in flight and join the worker thread."""
+        """Cancel any mint or keyring call in flight and stop the worker thread.
+
+        Never blocks for long: the host waits at most a tenth of a second and joins a
+        thread that is still busy later, keeping it alive until then.
+        """
         if self._shut_down:
             return
         self._shut_down = True
         self._ticker.stop()
-        self._worker.cancel()
-        self._thread.quit()
-        self._thread.wait(10_000)
-        # The worker thread has ended, so its client can be closed from here.
-        self._worker.shutdown()
+        self._host.stop()

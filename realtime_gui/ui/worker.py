@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..core.credentials import KeyStatus
-from ..core.errors import CredentialError, RealtimeGuiError
+from ..core.errors import CredentialError, MintCancelled, RealtimeGuiError
 from ..core.responses import MintedSecret
 
 if TYPE_CHECKING:
@@ -119,33 +119,49 @@ class MintWorker(QObject):
         self._client_factory = client_factory
         self._store: KeyStore | None = None
         self._client: MintClient | None = None
+        # Set from the GUI thread by cancel(); the worker is finished for good then.
+        self._cancelled = False
 
     def _key_store(self) -> KeyStore:
         if self._store is None:
             self._store = self._key_store_factory(self._env)
+            if self._cancelled:
+                self._store.cancel()
         return self._store
 
     def _mint_client(self) -> MintClient:
         if self._client is None:
             self._client = self._client_factory()
+            if self._cancelled:
+                # cancel() came while the client was being made (httpx still loading).
+                self._client.cancel()
         return self._client
 
     @Slot(str)
     def warm_up(self, profile: str) -> None:
         """Load the network stack and report the key status; runs after the first paint."""
+        if self._cancelled:  # the window closed before its first paint was followed up
+            return
         self._mint_client()
-        self.refresh_key_status(profile)
+        self._report_status(profile, quick=True)
 
     @Slot(str)
     def refresh_key_status(self, profile: str) -> None:
+        """Report the full key status, asking the keyring (the key dialog shows it all)."""
+        self._report_status(profile, quick=False)
+
+    def _report_status(self, profile: str, *, quick: bool) -> None:
         try:
-            status = self._key_store().status(profile)
+            status = self._key_store().status(profile, quick=quick)
         except CredentialError as exc:
             status = KeyStatus(profile, "none", None, False, False, exc)
         self.keyStatusChanged.emit(status)
 
     @Slot(object)
     def mint(self, job: MintJob) -> None:
+        if self._cancelled:  # queued before the window closed: never start it
+            self.failed.emit(MintFailed(job.job_id, MintCancelled("The mint was cancelled.")))
+            return
         try:
             key = self._key_store().resolve(job.profile)
             secret = self._mint_client().send(job.request, key.value)
@@ -181,7 +197,12 @@ class MintWorker(QObject):
         self.refresh_key_status(action.profile)
 
     def cancel(self) -> None:
-        """Called from the GUI thread when the window closes: end in-flight work now."""
+        """Called from the GUI thread when the window closes: end in-flight work now.
+
+        Sticky: a client or key store made after this (warm-up still running) starts
+        cancelled, and a mint still queued is refused, so the thread ends promptly.
+        """
+        self._cancelled = True
         if self._client is not None:
             self._client.cancel()
         if self._store is not None:

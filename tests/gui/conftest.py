@@ -52,7 +52,7 @@ def make_window(
     yield make
     for window in windows:
         window.close()
-        assert window._thread.isFinished()
+        qtbot.waitUntil(window._host.worker_thread.isFinished, timeout=5_000)
 
 
 def wait_for_secret(qtbot: QtBot, window: MainWindow) -> str:

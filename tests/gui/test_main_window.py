@@ -454,7 +454,7 @@ def test_closing_during_a_request_cancels_it_and_joins_the_thread(
     window.close()
     # close() returned while the server still holds the request: it was cancelled, not awaited.
     assert not release.is_set()
-    assert window._thread.isFinished()
+    assert window._host.stopped
     release.set()
     names = [t.name for t in threading.enumerate()]
     assert not [n for n in names if n.startswith("keyring-")]

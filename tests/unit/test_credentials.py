@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -10,6 +11,7 @@ from keyring.backends import fail, null
 from realtime_gui.core.credentials import (
     DEFAULT_PROFILE,
     ENV_VAR,
+    NOT_CHECKED,
     SERVICE_NAME,
     ApiKey,
     KeySource,
@@ -188,7 +190,9 @@ def test_no_key_anywhere(store: KeyStore) -> None:
     error = caught.value
     assert "'work'" in error.user_message
     assert error.exit_code == 3
-    assert "realtime-gui key set" in (error.hint or "")
+    # Front-end neutral: the CLI and the window each name their own way to store a key.
+    assert "realtime-gui key set" not in (error.hint or "")
+    assert "Set key" not in (error.hint or "")
     assert ENV_VAR in (error.hint or "")
 
 
@@ -430,3 +434,36 @@ def test_secret_service_display_name() -> None:
 def test_backend_name_of_a_usable_store(store: KeyStore, backend: InMemoryKeyring) -> None:
     assert store.backend() is backend
     assert store.backend_name() == backend_display_name(backend)
+
+
+# -- the quick status and a hung backend lookup --------------------------------------------------
+
+
+def test_quick_status_with_an_override_never_asks_the_keyring(
+    hanging_backend: HangingKeyring,
+) -> None:
+    store = KeyStore(hanging_backend, env={ENV_VAR: ENV_API_KEY}, timeout=30.0)
+    status = store.status(quick=True)
+    assert not hanging_backend.entered.is_set()
+    assert status.has_key and status.describe() == "Key from OPENAI_API_KEY"
+    assert status.backend == NOT_CHECKED and status.stored is None
+
+
+def test_quick_status_without_an_override_asks_the_keyring(backend: InMemoryKeyring) -> None:
+    store = KeyStore(backend, env={})
+    store.store(API_KEY)
+    status = store.status(quick=True)
+    assert status.stored is True and status.backend != NOT_CHECKED
+
+
+def test_a_hung_backend_lookup_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+
+    release = threading.Event()
+    monkeypatch.setattr(keyring, "get_keyring", lambda: release.wait(30))
+    try:
+        status = KeyStore(env={}, timeout=0.2).status()
+    finally:
+        release.set()
+    assert isinstance(status.problem, KeyringLocked)
+    assert "did not answer within 0.2 s (lookup)" in status.problem.user_message

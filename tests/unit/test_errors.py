@@ -143,7 +143,7 @@ def test_upstream_describe_joins_status_code_param_and_message() -> None:
 @pytest.mark.parametrize(
     ("cls", "fragment"),
     [
-        (NoApiKey, "realtime-gui key set"),
+        (NoApiKey, "OPENAI_API_KEY"),
         (AuthenticationFailed, "Check the API key"),
         (PermissionDenied, "model.request"),
         (ServerError, "server's side"),
