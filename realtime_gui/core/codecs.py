@@ -109,11 +109,12 @@ class AudioFormat(Codec):
         return dict(self.ga[value]) if api is ApiShape.GA else self.beta[value]
 
     def decode(self, wire: Any, api: ApiShape, where: str) -> tuple[Any, Any]:
-        # Lenient: either shape's spelling, and a GA object may leave out its defaults
-        # ({"type": "audio/pcm"} is 24 kHz). Anything else stays raw for validation to name.
+        # Lenient within a shape: a GA object may leave out its defaults ({"type": "audio/pcm"}
+        # is 24 kHz), a bare type string is understood. Anything else stays raw for validation
+        # to name, including the other shape's spelling.
         names = self._ga_types if api is ApiShape.GA else self._beta_names
-        if isinstance(wire, dict) and wire.get("type") in self._ga_types:
-            name = self._ga_types[wire["type"]]
+        if api is ApiShape.GA and isinstance(wire, dict) and wire.get("type") in names:
+            name = names[wire["type"]]
             defaults = self.ga[name]
             if all(key in defaults and wire[key] == defaults[key] for key in wire):
                 return name, ABSENT

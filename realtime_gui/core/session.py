@@ -189,6 +189,9 @@ def _check_name(problem: _Report, field: str, value: str | None) -> None:
 
 
 def _check_voice(problem: _Report, voice: str, api: ApiShape) -> None:
+    if not isinstance(voice, str):  # e.g. a GA {"id": ...} object with more keys, read raw
+        problem("voice", f"must be a built-in voice or a voice_... id, got {voice!r}")
+        return
     if voice.startswith(CUSTOM_VOICE_PREFIX):
         if api is ApiShape.BETA:
             problem("voice", "custom voices (voice_...) need the GA API")
