@@ -349,3 +349,38 @@ def test_cli_help_states_each_range_from_the_table(flag: str, name: str) -> None
 def test_cli_choices_are_the_tables(flag: str, name: str) -> None:
     action = mint_option(flag)
     assert tuple(action.choices or ()) == field(name).choices
+
+
+# -- reading what the table does not fully cover -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("api", "wire", "read"),
+    [
+        (GA, {"type": "audio/pcm"}, "pcm"),  # the 24 kHz default left out
+        (GA, {"type": "audio/pcm", "rate": 24000}, "pcm"),
+        (GA, {"type": "audio/pcm", "rate": 16000}, {"type": "audio/pcm", "rate": 16000}),
+        (GA, "pcm16", "pcm16"),  # the Beta spelling in a GA body: kept for validation to name
+        (BETA, "g711_alaw", "pcma"),
+        (BETA, {"type": "audio/pcmu"}, {"type": "audio/pcmu"}),  # the GA spelling in Beta
+    ],
+)
+def test_each_shape_reads_its_own_audio_format_spelling(
+    api: ApiShape, wire: Any, read: Any
+) -> None:
+    path = field("input_audio_format").path(api, REALTIME) or ""
+    body: dict[str, Any] = {"session": {"type": "realtime"}} if api is GA else {"model": "m"}
+    node = body
+    for key in path.split(".")[:-1]:
+        node = node.setdefault(key, {})
+    node[path.rsplit(".", 1)[-1]] = wire
+    config = config_from_body(api, body)
+    assert config.input_audio_format == read
+    refused = "input_audio_format" in {p.field for p in find_problems(config)}
+    assert refused == (read not in field("input_audio_format").choices)
+
+
+def test_a_voice_object_with_more_than_an_id_is_refused_not_a_crash() -> None:
+    body = {"session": {"type": "realtime", "audio": {"output": {"voice": {"id": "v", "x": 1}}}}}
+    problems = find_problems(config_from_body(GA, body))
+    assert [p.field for p in problems] == ["voice"]
