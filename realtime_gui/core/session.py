@@ -7,8 +7,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import FieldProblem, InvalidInput
-from .fields import CUSTOM_VOICE_PREFIX, LOGPROBS_INCLUDE, TOP_LEVEL, Span, field, subfields
+from .fields import CUSTOM_VOICE_PREFIX, LOGPROBS_INCLUDE, TOP_LEVEL, Span, subfields
 from .fields import body_path as _field_body_path
+from .fields import field as table_field
 from .fields import inapplicable_reason as _field_inapplicable_reason
 from .session_config import (
     ApiShape,
@@ -83,18 +84,18 @@ BETA_VOICES = ("alloy", "ash", "ballad", "coral", "echo", "sage", "shimmer", "ve
 GA_VOICES = (*BETA_VOICES, "marin", "cedar")
 
 # Choices and ranges are declared in the fields table; these names are what the UI imports.
-MODALITIES = field("modalities").choices
-AUDIO_FORMATS = field("input_audio_format").choices  # canonical names, not either wire form
-NOISE_REDUCTION_TYPES = field("noise_reduction").choices
-TURN_DETECTION_TYPES = field("turn_detection.type").choices
-EAGERNESS = field("turn_detection.eagerness").choices
-REASONING_EFFORTS = field("reasoning_effort").choices
-TRUNCATION_TYPES = field("truncation").choices
+MODALITIES = table_field("modalities").choices
+AUDIO_FORMATS = table_field("input_audio_format").choices  # canonical names, not either wire form
+NOISE_REDUCTION_TYPES = table_field("noise_reduction").choices
+TURN_DETECTION_TYPES = table_field("turn_detection.type").choices
+EAGERNESS = table_field("turn_detection.eagerness").choices
+REASONING_EFFORTS = table_field("reasoning_effort").choices
+TRUNCATION_TYPES = table_field("truncation").choices
 TURN_DETECTION_FIELDS = tuple(sub.key for sub in subfields("turn_detection"))
 
 
 def _span(name: str) -> Span:
-    span = field(name).span
+    span = table_field(name).span
     if span is None:
         raise LookupError(f"{name} has no range in the fields table")
     return span
@@ -283,7 +284,7 @@ def _check_truncation(problem: _Report, truncation: Truncation) -> None:
             "truncation", f"must be one of {', '.join(TRUNCATION_TYPES)}, got {truncation.type!r}"
         )
     elif truncation.type == "retention_ratio":
-        ratio = field("truncation.retention_ratio")
+        ratio = table_field("truncation.retention_ratio")
         message = ratio.limit_problem(truncation.retention_ratio)
         if message is not None:
             problem(ratio.name, message)
