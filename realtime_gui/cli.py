@@ -17,6 +17,7 @@ from . import __version__
 from .core.credentials import DEFAULT_PROFILE, ENV_VAR, KeyStore, check_key
 from .core.errors import InvalidInput, NoApiKey, RealtimeGuiError
 from .core.expiry import format_local_time, format_remaining
+from .core.fields import field
 from .core.session import (
     AUDIO_FORMATS,
     MODALITIES,
@@ -57,6 +58,14 @@ def _max_tokens(text: str) -> int | str:
         raise argparse.ArgumentTypeError(f'a whole number or "inf", got {text!r}') from None
 
 
+def _range(name: str) -> str:
+    """A field's range as the fields table declares it, in ASCII for any terminal."""
+    span = field(name).span
+    if span is None:
+        raise LookupError(f"{name} has no range in the fields table")
+    return span.text(dash="-")
+
+
 def _add_request_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags mint and preview share: shape, session fields, connection, whole body."""
     shape = parser.add_argument_group("API shape")
@@ -91,11 +100,17 @@ def _add_request_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="output modality; GA takes one, Beta repeats it for text and audio",
     )
-    session.add_argument("--ttl", type=int, metavar="SECONDS", help="secret lifetime, 10-7200 s")
-    session.add_argument("--speed", type=float, help="speech speed, 0.25-1.5")
-    session.add_argument("--temperature", type=float, help="Beta only, 0.6-1.2")
+    # Ranges and choices come from the fields table (choices through session.py).
     session.add_argument(
-        "--max-output-tokens", type=_max_tokens, metavar="N|inf", help='1-4096 or "inf"'
+        "--ttl", type=int, metavar="SECONDS", help=f"secret lifetime, {_range('ttl_seconds')}"
+    )
+    session.add_argument("--speed", type=float, help=f"speech speed, {_range('speed')}")
+    session.add_argument("--temperature", type=float, help=f"Beta only, {_range('temperature')}")
+    session.add_argument(
+        "--max-output-tokens",
+        type=_max_tokens,
+        metavar="N|inf",
+        help=_range("max_output_tokens"),
     )
     session.add_argument("--input-format", choices=AUDIO_FORMATS, help="input audio format")
     session.add_argument("--output-format", choices=AUDIO_FORMATS, help="output audio format")

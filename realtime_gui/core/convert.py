@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from realtime_gui.core.errors import FieldProblem, InvalidInput
+from .codecs import UnknownWireValue
+from .errors import FieldProblem, InvalidInput
+from .fields import TOP_LEVEL, SessionField
+from .session_config import ApiShape, SessionType
 
 __all__ = [
     "Conversion",
@@ -53,35 +56,28 @@ class Imported:
 
 # --- Beta -> GA -------------------------------------------------------------------------------
 
-_BETA_FORMATS: dict[str, dict[str, Any]] = {
-    "pcm16": {"type": "audio/pcm", "rate": 24000},
-    "g711_ulaw": {"type": "audio/pcmu"},
-    "g711_alaw": {"type": "audio/pcma"},
-}
-_FORMAT_PATHS: dict[str, tuple[str, ...]] = {
-    "input_audio_format": ("audio", "input", "format"),
-    "output_audio_format": ("audio", "output", "format"),
-}
-# Beta keys whose value moves unchanged to a new path (the GA order is set by the caller).
-_MOVES: dict[str, tuple[str, ...]] = {
-    "model": ("model",),
-    "instructions": ("instructions",),
-    "input_audio_transcription": ("audio", "input", "transcription"),
-    "input_audio_noise_reduction": ("audio", "input", "noise_reduction"),
-    "turn_detection": ("audio", "input", "turn_detection"),
-    "voice": ("audio", "output", "voice"),
-    "speed": ("audio", "output", "speed"),
-    "tools": ("tools",),
-    "tool_choice": ("tool_choice",),
-    "max_response_output_tokens": ("max_output_tokens",),
-    "tracing": ("tracing",),
-}
+
+def _moves() -> tuple[tuple[SessionField, str, tuple[str, ...] | None], ...]:
+    """(field, Beta key, GA path below "session" or None) for each top-level Beta key.
+
+    From the fields table; client_secret.expires_after is two levels deep and converted on
+    its own (_expires_after), since it leaves the session for the top of the GA body.
+    """
+    moves = []
+    for entry in TOP_LEVEL:
+        beta = entry.wire_path(ApiShape.BETA, SessionType.REALTIME)
+        ga = entry.wire_path(ApiShape.GA, SessionType.REALTIME)
+        if beta is not None and len(beta) == 1:
+            moves.append((entry, beta[0], None if ga is None else ga[1:]))
+    return tuple(moves)
+
+
+_MOVES = _moves()
 # Fields only a Beta *response* has; someone pasting a response gets the request part back.
 _RESPONSE_ONLY = ("id", "object", "expires_at")
 _SECRET_RESPONSE_ONLY = ("value", "expires_at")
 _HANDLED = frozenset(
-    {*_MOVES, *_FORMAT_PATHS, *_RESPONSE_ONLY}
-    | {"modalities", "temperature", "client_secret", "expires_after", "type"}
+    {key for _, key, _ in _MOVES} | {*_RESPONSE_ONLY, "client_secret", "expires_after", "type"}
 )
 _SHOW_LIMIT = 60
 
@@ -111,27 +107,27 @@ def beta_to_ga(beta: Mapping[str, Any]) -> Conversion:
 
 
 def _put_session_fields(beta: Mapping[str, Any], session: dict[str, Any], notes: list[str]) -> None:
-    """Every known session field, in GA order so the result reads like a hand-written body."""
-    for key in ("model", "instructions"):
-        if key in beta:
-            _put(session, _MOVES[key], copy.deepcopy(beta[key]))
-    if "modalities" in beta:
-        session["output_modalities"] = _modalities(copy.deepcopy(beta["modalities"]), notes)
-    if "input_audio_format" in beta:
-        _put_format("input_audio_format", beta, session, notes)
-    for key in ("input_audio_transcription", "input_audio_noise_reduction", "turn_detection"):
-        if key in beta:
-            _put(session, _MOVES[key], copy.deepcopy(beta[key]))
-    if "output_audio_format" in beta:
-        _put_format("output_audio_format", beta, session, notes)
-    for key in ("voice", "speed", "tools", "tool_choice", "max_response_output_tokens", "tracing"):
-        if key in beta:
-            _put(session, _MOVES[key], copy.deepcopy(beta[key]))
-    if "temperature" in beta:
-        notes.append(
-            f"temperature {_show(beta['temperature'])} was dropped: "
-            "the GA API has no temperature and rejects the field."
-        )
+    """Every known session field, in table order so the result reads like a hand-written body."""
+    for entry, key, path in _MOVES:
+        if key not in beta:
+            continue
+        value = beta[key]
+        if path is None:
+            notes.append(
+                f"{key} {_show(value)} was dropped: the GA API has no {key} and rejects the field."
+            )
+        elif entry.name == "modalities":  # its notes are a policy of their own
+            _put(session, path, _modalities(copy.deepcopy(value), notes))
+        else:
+            try:
+                converted = entry.codec.beta_to_ga(value)
+            except UnknownWireValue as unknown:
+                notes.append(
+                    f"{key} {_show(value)} is not a known Beta {unknown.noun} "
+                    f"({', '.join(unknown.known)}); it was kept as-is at session.{'.'.join(path)}."
+                )
+                converted = copy.deepcopy(value)
+            _put(session, path, converted)
 
 
 def _put(target: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -162,21 +158,6 @@ def _modalities(value: Any, notes: list[str]) -> Any:
 
 def _is_string_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
-
-
-def _put_format(
-    key: str, beta: Mapping[str, Any], session: dict[str, Any], notes: list[str]
-) -> None:
-    value = beta[key]
-    path = _FORMAT_PATHS[key]
-    if isinstance(value, str) and value in _BETA_FORMATS:
-        _put(session, path, dict(_BETA_FORMATS[value]))
-        return
-    notes.append(
-        f"{key} {_show(value)} is not a known Beta format (pcm16, g711_ulaw, g711_alaw); "
-        f"it was kept as-is at session.{'.'.join(path)}."
-    )
-    _put(session, path, copy.deepcopy(value))
 
 
 def _expires_after(beta: Mapping[str, Any], notes: list[str]) -> tuple[bool, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -47,9 +48,10 @@ def _leaves(node: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def _same(requested: Any, granted: Any) -> bool:
-    # 1 and 1.0 are the same number; a server echoing 0.8 as 0.8000001 is still 0.8.
+    # 1 and 1.0 are the same number; a server echoing 0.8 as 0.8000001 (float32 noise) is
+    # still 0.8. Relative, so a change from 0 to a tiny number still counts as a change.
     if isinstance(requested, (int, float)) and isinstance(granted, (int, float)):
-        return abs(float(requested) - float(granted)) < 1e-9
+        return math.isclose(float(requested), float(granted), rel_tol=1e-6)
     return bool(requested == granted)
 
 

@@ -37,3 +37,16 @@ def test_requested_session_per_shape() -> None:
     ) == {"type": "realtime"}
     beta = {"model": "m", "client_secret": {"expires_after": {"seconds": 60}}}
     assert requested_session(ApiShape.BETA, beta) == {"model": "m"}
+
+
+def test_a_float_echoed_with_rounding_noise_is_the_same() -> None:
+    # Servers echo floats through float32 and back: 0.8 comes back as 0.8000001.
+    rows = {row.path: row for row in diff_session({"speed": 0.8}, {"speed": 0.8000001})}
+    assert rows["speed"].status is DiffStatus.SAME
+
+
+def test_a_real_change_of_a_float_is_still_changed() -> None:
+    rows = {row.path: row for row in diff_session({"speed": 0.8}, {"speed": 0.81})}
+    assert rows["speed"].status is DiffStatus.CHANGED
+    rows = {row.path: row for row in diff_session({"threshold": 0}, {"threshold": 1e-9})}
+    assert rows["threshold"].status is DiffStatus.CHANGED
