@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -46,7 +46,7 @@ from .key_status import KeyStatusLine
 from .request_pane import ImportedConfig, RequestPane
 from .secret_view import SecretView
 from .session_form import SessionForm
-from .style import paint_error
+from .style import error_colour
 from .worker import MintFailed, MintJob, MintSucceeded, MintWorker
 
 if TYPE_CHECKING:
@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
     keyStatusRequested = Signal(str)
     keyActionRequested = Signal(object)  # KeyAction
     warmUpRequested = Signal(str)
+    _ready = False  # False while building or loading: no refresh in between
 
     def __init__(
         self,
@@ -113,7 +114,6 @@ class MainWindow(QMainWindow):
         self._in_flight: int | None = None
         self._shut_down = False
         self._warmed_up = False
-        self._ready = False  # False while building or loading: no refresh in between
         self._panel: AdvancedPanel | None = None
         # The advanced settings while the panel is not built yet (it is built on first use).
         self._saved_advanced = SessionConfig()
@@ -334,9 +334,7 @@ class MainWindow(QMainWindow):
     def grantedSessionView(self) -> GrantedSessionView:
         return self.requestPane.grantedSessionView
 
-    def findChild(
-        self, kind: type[_T], name: str = "", *args: Any
-    ) -> _T | None:
+    def findChild(self, kind: type[_T], name: str = "", *args: Any) -> _T | None:
         """QObject.findChild; a named lookup that fails builds the advanced panel and retries.
 
         Automation finds the advanced inputs by objectName (README); they exist only once
@@ -402,7 +400,7 @@ class MainWindow(QMainWindow):
         blocked = problems[0].describe() if problems else ""
         self.mintBlockedLabel.setText(f"Mint is disabled: {blocked}" if blocked else "")
         self.mintBlockedLabel.setVisible(bool(blocked) and not self.is_minting)
-        paint_error(self.mintBlockedLabel)
+        self._paint_errors()
         can_mint = not problems and not self.is_minting and not self._shut_down
         self.mintButton.setEnabled(can_mint)
         self.mintAction.setEnabled(can_mint)
@@ -614,6 +612,17 @@ class MainWindow(QMainWindow):
         if body is not None:
             s.setValue(f"form/body/{self.api.value}", json.dumps(_persistable(body)))
         s.sync()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._ready:
+            self._paint_errors()  # the palette may have turned dark or light
+
+    def _paint_errors(self) -> None:
+        # Judged on the window: a label with a style sheet no longer follows palette changes.
+        sheet = f"color: {error_colour(self)};"
+        if self.mintBlockedLabel.styleSheet() != sheet:
+            self.mintBlockedLabel.setStyleSheet(sheet)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

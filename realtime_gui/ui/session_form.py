@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtCore import QSettings, Signal, Slot
+from PySide6.QtCore import QEvent, QSettings, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -33,7 +33,7 @@ from ..core.session import (
     inapplicable_reason,
 )
 from .inputs import make_combo
-from .style import paint_error
+from .style import error_colour
 
 __all__ = ["DEFAULT_MODALITIES", "DEFAULT_TTL", "SessionForm"]
 
@@ -50,6 +50,8 @@ class SessionForm(QGroupBox):
 
     changed = Signal()
     shapeChanged = Signal(object, object)  # ApiShape, SessionType
+    # False while the form is being filled (start-up, load): no mode memory is written.
+    _ready = False
 
     def __init__(self, env: Mapping[str, str], parent: QWidget | None = None) -> None:
         super().__init__("Session", parent)
@@ -60,8 +62,6 @@ class SessionForm(QGroupBox):
         self._modalities = dict(DEFAULT_MODALITIES)
         self._current_api = ApiShape.GA
         self._current_mode = "ga/realtime"
-        # False while the form is being filled (start-up, load): no mode memory is written.
-        self._ready = False
         self._build()
         self._layout()
         self.apiShapeInput.currentIndexChanged.connect(self._apply_shape)
@@ -386,10 +386,21 @@ class SessionForm(QGroupBox):
                 shown.setdefault(key, problem.message)
         for name, label in self._errors.items():
             label.setText(shown.get(name, ""))
-            if name in shown:
-                paint_error(label)  # at show time: follows a palette changed since start-up
             label.setVisible(name in shown)
+        self._paint_errors()
         return others
+
+    def _paint_errors(self) -> None:
+        # Judged on the form: a label with a style sheet no longer follows palette changes.
+        sheet = f"color: {error_colour(self)};"
+        for label in self._errors.values():
+            if label.styleSheet() != sheet:
+                label.setStyleSheet(sheet)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._ready:
+            self._paint_errors()  # a switch to a dark (or light) palette while one shows
 
     def focus_field(self, field: str) -> bool:
         """Focus the input that edits ``field``; False if it is not in this form."""
