@@ -45,8 +45,6 @@ class AdvancedPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("advancedPanel")
         self.setAccessibleName("Advanced session settings")
-        self._api = ApiShape.GA
-        self._kind = SessionType.REALTIME
 
         self.advancedTabs = QTabWidget(self)
         self.advancedTabs.setObjectName("advancedTabs")
@@ -160,7 +158,6 @@ class AdvancedPanel(QWidget):
     # -- the interface the window uses --------------------------------------------------
     def set_shape(self, api: ApiShape, kind: SessionType) -> None:
         """Enable what applies to this API shape and session type; say why the rest does not."""
-        self._api, self._kind = api, kind
         for index, tab in enumerate(self._tabs):
             tab.set_shape(api, kind)
             self.advancedTabs.setTabToolTip(index, tab.unavailable_tip())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -20,6 +20,7 @@ __all__ = [
     "SERVER_DEFAULT",
     "OptionalDoubleSpin",
     "OptionalSpin",
+    "describe",
     "make_combo",
     "make_json_editor",
     "make_line",
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 SERVER_DEFAULT = "Server default"
+
+_W = TypeVar("_W", bound=QWidget)
 
 
 class OptionalDoubleSpin(QDoubleSpinBox):
@@ -98,10 +101,12 @@ class OptionalSpin(QSpinBox):
         self.setValue(self.minimum() if value is None else value)
 
 
-def _name(widget: QWidget, name: str, accessible: str, tip: str) -> None:
+def describe(widget: _W, name: str, accessible: str, tip: str) -> _W:
+    """``widget`` with its objectName, accessible name and tooltip set (the automation contract)."""
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
     widget.setToolTip(tip)
+    return widget
 
 
 def make_combo(
@@ -115,7 +120,7 @@ def make_combo(
 ) -> QComboBox:
     """A named combo box; ``items`` are texts or (text, data) pairs."""
     combo = QComboBox(parent)
-    _name(combo, name, accessible, tip)
+    describe(combo, name, accessible, tip)
     combo.setEditable(editable)
     for item in items:
         if isinstance(item, str):
@@ -163,7 +168,7 @@ def make_line(
 ) -> QLineEdit:
     """A named one-line text input with a clear button."""
     line = QLineEdit(parent)
-    _name(line, name, accessible, tip)
+    describe(line, name, accessible, tip)
     line.setPlaceholderText(placeholder)
     line.setClearButtonEnabled(True)
     return line
@@ -174,7 +179,7 @@ def make_json_editor(
 ) -> QPlainTextEdit:
     """A named monospace JSON editor where Tab moves focus on rather than indenting."""
     editor = QPlainTextEdit(parent)
-    _name(editor, name, accessible, tip)
+    describe(editor, name, accessible, tip)
     editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     editor.setPlaceholderText(placeholder)
     editor.setTabChangesFocus(True)

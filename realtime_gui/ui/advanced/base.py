@@ -26,6 +26,7 @@ from ...core.session import ApiShape, SessionConfig, SessionType, body_path, ina
 from ..inputs import (
     OptionalDoubleSpin,
     OptionalSpin,
+    describe,
     make_combo,
     make_json_editor,
     make_line,
@@ -142,11 +143,7 @@ class AdvancedTab(QWidget):
         return self._register(make_json_editor(self, name, accessible, tip, placeholder))
 
     def _check(self, text: str, name: str, accessible: str, tip: str) -> QCheckBox:
-        box = QCheckBox(text, self)
-        box.setObjectName(name)
-        box.setAccessibleName(accessible)
-        box.setToolTip(tip)
-        return self._register(box)
+        return self._register(describe(QCheckBox(text, self), name, accessible, tip))
 
     def _double(
         self,
@@ -159,10 +156,7 @@ class AdvancedTab(QWidget):
         start: float,
     ) -> OptionalDoubleSpin:
         spin = OptionalDoubleSpin(self, span[0], span[1], step, start)
-        spin.setObjectName(name)
-        spin.setAccessibleName(accessible)
-        spin.setToolTip(tip)
-        return self._register(spin)
+        return self._register(describe(spin, name, accessible, tip))
 
     def _whole(
         self,
@@ -177,10 +171,7 @@ class AdvancedTab(QWidget):
     ) -> OptionalSpin:
         spin = OptionalSpin(self, span[0], span[1], step, start)
         spin.setSuffix(suffix)
-        spin.setObjectName(name)
-        spin.setAccessibleName(accessible)
-        spin.setToolTip(tip)
-        return self._register(spin)
+        return self._register(describe(spin, name, accessible, tip))
 
     def _row(
         self,
