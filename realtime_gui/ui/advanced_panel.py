@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from ..core.errors import FieldProblem
 from ..core.session import ApiShape, SessionConfig, SessionType
 from .advanced import AdvancedTab, AudioTab, ContextTab, ResponseTab, ToolsTab, TurnsTab
-from .advanced.base import input_name_for
 from .inputs import OptionalDoubleSpin, OptionalSpin
 
 __all__ = ["FIELD_INPUTS", "AdvancedPanel"]
@@ -185,8 +184,6 @@ class AdvancedPanel(QWidget):
 
     def input_for(self, field: str) -> QWidget | None:
         """The input that edits ``field`` (``tools[2].name`` -> toolsInput), or None."""
-        if input_name_for(field, FIELD_INPUTS) is None:
-            return None
         return next((w for tab in self._tabs if (w := tab.input_for(field)) is not None), None)
 
     def show_problems(self, problems: Sequence[FieldProblem]) -> None:
