@@ -141,6 +141,11 @@ class RequestPane(QTabWidget):
 
     # -- the granted session -------------------------------------------------------------
     @property
+    def granted_built(self) -> GrantedSessionView | None:
+        """The granted-session table if it has been built, else None (nothing is built)."""
+        return self._granted
+
+    @property
     def grantedSessionView(self) -> GrantedSessionView:
         """The granted-session table, built (in place of the placeholder) on first use."""
         if self._granted is None:

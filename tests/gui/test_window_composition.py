@@ -132,6 +132,7 @@ def test_advanced_panel_and_granted_view_are_built_on_first_use(
     assert built(window, "advancedPanel") is None
     assert built(window, "grantedSessionView") is None
     assert built(window, "apiKeyDialog") is None
+    assert built(window, "statusBanner") is None
     assert window.detailTabs.tabText(1) == "Granted session"
     window.advancedToggle.setChecked(True)
     panel = built(window, "advancedPanel")
@@ -222,6 +223,7 @@ def test_nothing_hidden_is_loaded_before_the_first_paint(tmp_path: Path) -> None
     assert "realtime_gui.ui.main_window" in modules
     for lazy in (
         "realtime_gui.ui.advanced_panel",
+        "realtime_gui.ui.banner",
         "realtime_gui.ui.granted_view",
         "realtime_gui.ui.body_dialogs",
         "realtime_gui.ui.key_dialog",
