@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -142,15 +142,24 @@ class SecretView(QGroupBox):
         expired = level is ExpiryLevel.EXPIRED
         self.countdownLabel.setText("Expired" if expired else format_remaining(remaining))
         self.countdownLabel.setProperty("level", level.value)
-        colours = _LEVEL_COLOURS.get(level.value)
-        self.countdownLabel.setStyleSheet(
-            "" if colours is None else f"color: {pick(self.countdownLabel, colours)};"
-        )
+        self._paint_level()
         self.copyButton.setEnabled(not expired)
         self.copyableChanged.emit(not expired)
         if expired:
             self._ticker.stop()
             self._clear_clipboard_if_secret()
+
+    def _paint_level(self) -> None:
+        # Judged on the view: a label with a style sheet no longer follows palette changes.
+        colours = _LEVEL_COLOURS.get(str(self.countdownLabel.property("level")))
+        self.countdownLabel.setStyleSheet(
+            "" if colours is None else f"color: {pick(self, colours)};"
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_level()  # also after expiry, when no tick repaints it any more
 
     def _clear_clipboard_if_secret(self) -> None:
         clipboard = QGuiApplication.clipboard()
