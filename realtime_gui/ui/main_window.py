@@ -1,51 +1,36 @@
-"""The main window: composes the session form, the secret, the request pane and the key line.
-
-Each part is a widget of its own with a narrow interface (signals out, a few methods in); the
-window wires them to each other and to the worker, holds the menus and shortcuts, and keeps
-the mint bookkeeping. To add a part: build it in ``_build_parts`` (or lazily behind a
-property, as the advanced panel and the granted view are), place it in ``_layout``, connect
-its signals in ``_connect_parts`` and forward any attribute automation relies on. Planned:
-a serve panel and a history tab go into the request pane as tabs (``RequestPane.addTab``);
-a profile switcher goes into the key line's row (it changes ``profile`` for the key line and
-the mints); a tray icon is owned here, next to the menus, and reuses ``mint`` and the
-secret view's ``copy_secret``.
-"""
+"""The main window: the session form, the secret, the request pane and the key line, wired."""
 
 from __future__ import annotations
 
-import copy
 import itertools
-import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QObject, QSettings, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
-    QProgressBar,
-    QPushButton,
     QScrollArea,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ..core.bodies import build_body, render_body
+from ..core.bodies import build_body
 from ..core.credentials import DEFAULT_PROFILE
 from ..core.endpoint import Connection, MintRequest, endpoint_url
 from ..core.errors import CredentialError, FieldProblem, InvalidInput, NoApiKey, RealtimeGuiError
 from ..core.session import ApiShape, SessionConfig, SessionType, find_problems
-from .advanced_config import apply_advanced, has_advanced
+from .advanced_section import AdvancedSection
+from .extra_note import ExtraNote
 from .key_status import KeyStatusLine
+from .mint_bar import MintBar
 from .request_pane import ImportedConfig, RequestPane
+from .saved_body import restore_body, save_body
 from .secret_view import SecretView
 from .session_form import SessionForm
-from .style import error_colour
 from .worker import MintFailed, MintJob, MintSucceeded, MintWorker
 
 if TYPE_CHECKING:
@@ -66,26 +51,20 @@ _WINDOW_HINTS: Mapping[type[RealtimeGuiError], str] = {
 }
 
 
-def _extra_paths(extra: Mapping[str, Any]) -> list[str]:
-    from ..core.body_reader import extra_paths  # only when a body brought unknown keys
-
-    return extra_paths(extra)
-
-
-def _persistable(body: dict[str, Any]) -> dict[str, Any]:
-    """The body without MCP credentials (authorization, headers): settings hold no secrets."""
-    out = copy.deepcopy(body)
-    session = out.get("session", out)
-    tools = session.get("tools") if isinstance(session, dict) else None
-    for tool in tools if isinstance(tools, list) else ():
-        if isinstance(tool, dict):
-            tool.pop("authorization", None)
-            tool.pop("headers", None)
-    return out
-
-
 class MainWindow(QMainWindow):
-    """The form and the result; all I/O goes through the worker on its own thread."""
+    """The form and the result; all I/O goes through the worker on its own thread.
+
+    Each part is a widget with a narrow interface (signals out, a few methods in); the
+    window wires them to each other and to the worker, holds the menus and shortcuts, and
+    keeps the mint bookkeeping. To add a part: build it in ``_build_parts`` (or on first use
+    behind a property, like the banner), place it in ``_layout``, connect it in
+    ``_connect_parts``, and forward what automation uses in ``_forward_attributes``.
+    Planned parts: a serve panel and a history go into the request pane as tabs
+    (``RequestPane.addTab``) with a View menu entry in ``_build_actions``; a profile
+    switcher goes into the key line's row and sets the profile of the key line and of the
+    mints; a tray icon is owned here, next to the menus, and reuses ``mint`` and
+    ``SecretView.copy_secret``.
+    """
 
     mintRequested = Signal(object)  # MintJob
     keyStatusRequested = Signal(str)
@@ -114,11 +93,7 @@ class MainWindow(QMainWindow):
         self._in_flight: int | None = None
         self._shut_down = False
         self._warmed_up = False
-        self._panel: AdvancedPanel | None = None
         self._banner: StatusBanner | None = None
-        # The advanced settings while the panel is not built yet (it is built on first use).
-        self._saved_advanced = SessionConfig()
-        self._extra: dict[str, Any] = {}
         self._requested: Mapping[str, Any] = {}
         self.importNotes: tuple[str, ...] = ()
         # The last mint failure shown in the banner (for automation and tests).
@@ -129,9 +104,9 @@ class MainWindow(QMainWindow):
         self._refresh_timer.timeout.connect(self._refresh)
 
         self._build_parts()
+        self._forward_attributes()
         self._build_actions()
         self._layout()
-        self._forward_attributes()
         self._connect_worker()
         self._restore_settings()
         self.sessionForm.start()
@@ -145,41 +120,9 @@ class MainWindow(QMainWindow):
         self.sessionForm = SessionForm(self._env, self)
         self.secretView = SecretView(self)
         self.requestPane = RequestPane(self.session_config, self)
-
-        self.advancedToggle = QToolButton(self)
-        self.advancedToggle.setObjectName("advancedToggle")
-        self.advancedToggle.setText("Advanced settings")
-        self.advancedToggle.setCheckable(True)
-        # Enum properties set by key name through the meta-object: the first use of any enum
-        # of PySide's Qt namespace creates all ~95 of them (12 ms, a fifth of the start-up).
-        self.advancedToggle.setProperty("arrowType", "RightArrow")
-        self.advancedToggle.setProperty("toolButtonStyle", "ToolButtonTextBesideIcon")
-        self.advancedToggle.setToolTip(
-            "Audio formats, turn detection, tools, tracing and every other session field"
-        )
-        self.advancedToggle.setAccessibleName("Show advanced settings")
-        self.extraNote = QLabel(self)
-        self.extraNote.setObjectName("extraNote")
-        self.extraNote.setWordWrap(True)
-        self.extraNote.setAccessibleName("Fields kept from the JSON body")
-        self.extraNote.hide()
-        self.mintBlockedLabel = QLabel(self)
-        self.mintBlockedLabel.setObjectName("mintBlockedLabel")
-        self.mintBlockedLabel.setWordWrap(True)
-        self.mintBlockedLabel.setAccessibleName("Why Mint is disabled")
-        self.mintBlockedLabel.hide()
-
-        self.mintButton = QPushButton("&Mint secret", self)
-        self.mintButton.setObjectName("mintButton")
-        self.mintButton.setToolTip("Mint a client secret (Ctrl+Enter)")
-        self.mintButton.setAccessibleName("Mint secret")
-        self.mintButton.setDefault(True)
-        self.mintProgress = QProgressBar(self)
-        self.mintProgress.setObjectName("mintProgress")
-        self.mintProgress.setRange(0, 0)
-        self.mintProgress.setMaximumWidth(120)
-        self.mintProgress.setAccessibleName("Minting in progress")
-        self.mintProgress.hide()
+        self.advancedSection = AdvancedSection(self)
+        self.extraNote = ExtraNote(self)
+        self.mintBar = MintBar(self)
 
     def _forward_attributes(self) -> None:
         """The parts' widgets under the names tests, benchmarks and automation use."""
@@ -208,6 +151,10 @@ class MainWindow(QMainWindow):
         self.copyPreviewButton = pane.copyPreviewButton
         self.editJsonButton = pane.editJsonButton
         self.importButton = pane.importButton
+        self.advancedToggle = self.advancedSection.advancedToggle
+        self.mintButton = self.mintBar.mintButton
+        self.mintProgress = self.mintBar.mintProgress
+        self.mintBlockedLabel = self.mintBar.mintBlockedLabel
         self.keyStatusLabel = self.keyStatus.keyStatusLabel
         self.apiKeyButton = self.keyStatus.apiKeyButton
 
@@ -238,22 +185,13 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _layout(self) -> None:
-        mint_row = QHBoxLayout()
-        mint_row.addStretch(1)
-        mint_row.addWidget(self.mintProgress)
-        mint_row.addWidget(self.mintButton)
-
-        toggle_row = QHBoxLayout()  # left-aligned by a stretch, not by a Qt.AlignmentFlag
-        toggle_row.addWidget(self.advancedToggle)
-        toggle_row.addStretch(1)
-        self._form_column = QVBoxLayout()
-        self._form_column.addWidget(self.sessionForm)
-        self._form_column.addLayout(toggle_row)
-        # The advanced panel is inserted here (after the toggle) when it is first built.
-        self._form_column.addWidget(self.extraNote)
-        self._form_column.addStretch(1)
+        form_column = QVBoxLayout()
+        form_column.addWidget(self.sessionForm)
+        form_column.addWidget(self.advancedSection)
+        form_column.addWidget(self.extraNote)
+        form_column.addStretch(1)
         form_host = QWidget(self)
-        form_host.setLayout(self._form_column)
+        form_host.setLayout(form_column)
         scroll = QScrollArea(self)
         scroll.setObjectName("formScroll")
         scroll.setWidgetResizable(True)
@@ -262,8 +200,7 @@ class MainWindow(QMainWindow):
 
         left = QVBoxLayout()
         left.addWidget(scroll, 1)
-        left.addWidget(self.mintBlockedLabel)
-        left.addLayout(mint_row)
+        left.addWidget(self.mintBar)
 
         right = QVBoxLayout()
         right.addWidget(self.secretView)
@@ -296,7 +233,7 @@ class MainWindow(QMainWindow):
     def _connect_parts(self) -> None:
         self.sessionForm.changed.connect(self._schedule_refresh)
         self.sessionForm.shapeChanged.connect(self._on_shape_changed)
-        self.advancedToggle.toggled.connect(self._toggle_advanced)
+        self.advancedSection.changed.connect(self._schedule_refresh)
         self.mintButton.clicked.connect(self.mint)
         self.secretView.copied.connect(self._on_copied)
         self.secretView.copyableChanged.connect(self.copyAction.setEnabled)
@@ -320,21 +257,8 @@ class MainWindow(QMainWindow):
     # -- parts built on first use ---------------------------------------------------------
     @property
     def advancedPanel(self) -> AdvancedPanel:
-        """The advanced settings, built on first use with the values kept until then."""
-        if self._panel is None:
-            from .advanced_panel import AdvancedPanel
-
-            panel = AdvancedPanel(self)
-            panel.setVisible(self.advancedToggle.isChecked())
-            panel.set_shape(self.api, self.session_type)
-            panel.load(self._saved_advanced)
-            panel.changed.connect(self._schedule_refresh)
-            self._form_column.insertWidget(2, panel)
-            QWidget.setTabOrder(self.advancedToggle, panel)
-            QWidget.setTabOrder(panel, self.mintButton)
-            self._panel = panel
-            self._schedule_refresh()  # its error lines and local problems
-        return self._panel
+        """The advanced settings, built on first use (``advancedSection.built`` tells)."""
+        return self.advancedSection.panel
 
     @property
     def statusBanner(self) -> StatusBanner:
@@ -366,12 +290,13 @@ class MainWindow(QMainWindow):
         """
         found = super().findChild(kind, name, *args)
         if found is None and name and not self._all_built():
-            _ = self.advancedPanel, self.statusBanner, self.grantedSessionView
+            _ = self.advancedSection.panel, self.statusBanner, self.requestPane.grantedSessionView
             found = super().findChild(kind, name, *args)
         return found
 
     def _all_built(self) -> bool:
-        return None not in (self._panel, self._banner, self.requestPane.granted_built)
+        parts = (self.advancedSection.built, self._banner, self.requestPane.granted_built)
+        return None not in parts
 
     # -- reading the form -----------------------------------------------------------
     @property
@@ -384,12 +309,9 @@ class MainWindow(QMainWindow):
 
     def session_config(self) -> SessionConfig:
         """The SessionConfig the whole form describes: basics, advanced settings, kept extras."""
-        basic = self.sessionForm.basic_config()
-        if self._panel is not None:
-            config = self._panel.apply(basic)
-        else:
-            config = apply_advanced(basic, self._saved_advanced)
-        return replace(config, extra=self._extra) if self._extra else config
+        config = self.advancedSection.apply(self.sessionForm.basic_config())
+        extra = self.extraNote.extra
+        return replace(config, extra=extra) if extra else config
 
     def connection(self) -> Connection:
         return self.sessionForm.connection()
@@ -399,8 +321,7 @@ class MainWindow(QMainWindow):
         return self._problems(self.session_config(), self.connection())
 
     def _problems(self, config: SessionConfig, connection: Connection) -> list[FieldProblem]:
-        local = self._panel.local_problems() if self._panel is not None else []
-        problems = [*local, *find_problems(config)]
+        problems = [*self.advancedSection.local_problems(), *find_problems(config)]
         try:
             endpoint_url(connection, config.api)
         except InvalidInput as exc:
@@ -421,79 +342,40 @@ class MainWindow(QMainWindow):
             return
         config, connection = self.session_config(), self.connection()
         problems = self._problems(config, connection)
-        others = self.sessionForm.show_problems(problems)
-        if self._panel is not None:
-            self._panel.show_problems(others)
-        blocked = problems[0].describe() if problems else ""
-        self.mintBlockedLabel.setText(f"Mint is disabled: {blocked}" if blocked else "")
-        self.mintBlockedLabel.setVisible(bool(blocked) and not self.is_minting)
-        self._paint_errors()
-        can_mint = not problems and not self.is_minting and not self._shut_down
-        self.mintButton.setEnabled(can_mint)
+        self.advancedSection.show_problems(self.sessionForm.show_problems(problems))
+        can_mint = self.mintBar.show_state(problems, busy=self.is_minting, closed=self._shut_down)
         self.mintAction.setEnabled(can_mint)
-        self.mintButton.setText("Minting…" if self.is_minting else "&Mint secret")
-        self.mintButton.setToolTip(
-            "Mint a client secret (Ctrl+Enter)" if not problems else f"Disabled: {blocked}"
-        )
         self.requestPane.show_request(config, connection, problems)
 
     @Slot(object, object)
     def _on_shape_changed(self, api: ApiShape, kind: SessionType) -> None:
-        if self._panel is not None:
-            self._panel.set_shape(api, kind)
+        self.advancedSection.set_shape(api, kind)
         self._refresh()
-
-    @Slot(bool)
-    def _toggle_advanced(self, shown: bool) -> None:
-        if shown or self._panel is not None:
-            self.advancedPanel.setVisible(shown)
-        self.advancedToggle.setProperty("arrowType", "DownArrow" if shown else "RightArrow")
 
     def focus_field(self, field: str) -> None:
         """Focus the input that edits ``field``, opening the advanced settings if it is there."""
-        if self.sessionForm.focus_field(field):
-            return
-        widget = self.advancedPanel.input_for(field)
-        if widget is not None:
-            self.advancedToggle.setChecked(True)
-            widget.setFocus()
+        if not self.sessionForm.focus_field(field):
+            self.advancedSection.focus_field(field)
 
     # -- loading a whole config -------------------------------------------------------
     def load_config(self, config: SessionConfig) -> None:
         """Put a whole config into the form: shape, basics, advanced settings, kept extras."""
-        advanced = has_advanced(config)
+        self._load(config)
+
+    def _load(self, config: SessionConfig, notes: tuple[str, ...] = ()) -> None:
         self._ready = False
         try:
             self.sessionForm.load(config)
-            if self._panel is not None or advanced:
-                self.advancedPanel.load(config)
-            else:
-                self._saved_advanced = config
-            self._extra = dict(config.extra)
-            self.extraNote.setText(self._extra_text().strip())
-            self.extraNote.setVisible(bool(self._extra))
-            if advanced:
-                self.advancedToggle.setChecked(True)
+            self.advancedSection.load(config)
+            self.extraNote.show_extra(config.extra, notes)
         finally:
             self._ready = True
         self._refresh()
 
     @Slot(object)
     def _on_imported(self, imported: ImportedConfig) -> None:
-        self.load_config(imported.config)
+        self._load(imported.config, imported.notes)
         self.importNotes = imported.notes
-        if imported.notes:
-            self.extraNote.setText("Import notes: " + " ".join(imported.notes) + self._extra_text())
-            self.extraNote.show()
-
-    def _extra_text(self) -> str:
-        if not self._extra:
-            return ""
-        return (
-            " Kept from the JSON body and sent as written (the form has no fields for them): "
-            + ", ".join(_extra_paths(self._extra))
-            + "."
-        )
 
     def edit_json(self) -> EditJsonDialog:
         """Open the JSON editor on the current body; OK loads it back into the form."""
@@ -531,8 +413,7 @@ class MainWindow(QMainWindow):
         )
 
     def _set_busy(self, busy: bool) -> None:
-        self._refresh()  # reads is_minting: Mint's text and enabled state follow it
-        self.mintProgress.setVisible(busy)
+        self._refresh()  # reads is_minting: Mint's text, progress and enabled state follow it
         if busy:
             self.statusBar().showMessage("Minting a client secret…")
         else:
@@ -613,42 +494,18 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         self.sessionForm.restore_settings(s)
-        saved = s.value(f"form/body/{self.api.value}")
-        if saved:
-            try:
-                from ..core.body_reader import config_from_body
-
-                config = config_from_body(self.api, json.loads(str(saved)))
-            except (ValueError, InvalidInput):
-                return  # an unreadable saved body is ignored, never fatal
-            self._saved_advanced = config
-            self._extra = dict(config.extra)
-            self.extraNote.setText(self._extra_text().strip())
-            self.extraNote.setVisible(bool(self._extra))
+        config = restore_body(s, self.api)
+        if config is not None:
+            self.advancedSection.keep(config)
+            self.extraNote.show_extra(config.extra)
 
     def save_settings(self) -> None:
         """Remember the non-secret form values and the geometry; never a key or secret."""
         s = self._settings
         s.setValue("window/geometry", self.saveGeometry())
         self.sessionForm.save_settings(s)
-        try:
-            body = render_body(self.session_config())
-        except Exception:  # a half-typed value: keep what was saved before
-            body = None
-        if body is not None:
-            s.setValue(f"form/body/{self.api.value}", json.dumps(_persistable(body)))
+        save_body(s, self.session_config())
         s.sync()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._ready:
-            self._paint_errors()  # the palette may have turned dark or light
-
-    def _paint_errors(self) -> None:
-        # Judged on the window: a label with a style sheet no longer follows palette changes.
-        sheet = f"color: {error_colour(self)};"
-        if self.mintBlockedLabel.styleSheet() != sheet:
-            self.mintBlockedLabel.setStyleSheet(sheet)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

@@ -231,3 +231,17 @@ def test_nothing_hidden_is_loaded_before_the_first_paint(tmp_path: Path) -> None
         "realtime_gui.core.expiry",
     ):
         assert lazy not in modules, lazy
+
+
+def test_tab_goes_from_the_advanced_toggle_into_the_panel_then_to_mint(
+    make_window: WindowFactory,
+) -> None:
+    window = make_window()
+    window.advancedToggle.setChecked(True)
+    chain: list[str] = []
+    widget = window.advancedToggle.nextInFocusChain()
+    while widget is not window.advancedToggle and len(chain) < 400:
+        chain.append(widget.objectName())
+        widget = widget.nextInFocusChain()
+    assert chain.index("advancedTabs") == 0
+    assert chain.index("inputFormatInput") < chain.index("mintButton")
