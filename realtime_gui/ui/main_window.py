@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, QThread, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,6 +26,7 @@ from ..core.session import ApiShape, SessionConfig, SessionType, find_problems
 from .advanced_section import AdvancedSection
 from .extra_note import ExtraNote
 from .key_status import KeyStatusLine
+from .menus import WindowMenus
 from .mint_bar import MintBar
 from .request_pane import ImportedConfig, RequestPane
 from .saved_body import restore_body, save_body
@@ -60,7 +61,7 @@ class MainWindow(QMainWindow):
     behind a property, like the banner), place it in ``_layout``, connect it in
     ``_connect_parts``, and forward what automation uses in ``_forward_attributes``.
     Planned parts: a serve panel and a history go into the request pane as tabs
-    (``RequestPane.addTab``) with a View menu entry in ``_build_actions``; a profile
+    (``RequestPane.addTab``) with a View menu entry (``ui/menus.py``); a profile
     switcher goes into the key line's row and sets the profile of the key line and of the
     mints; a tray icon is owned here, next to the menus, and reuses ``mint`` and
     ``SecretView.copy_secret``.
@@ -159,30 +160,14 @@ class MainWindow(QMainWindow):
         self.apiKeyButton = self.keyStatus.apiKeyButton
 
     def _build_actions(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        self.mintAction = QAction("&Mint secret", self)
-        self.mintAction.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.menus = WindowMenus(self)
+        self.mintAction = self.menus.mintAction
+        self.keyAction = self.menus.keyAction
+        self.copyAction = self.menus.copyAction
         self.mintAction.triggered.connect(self.mint)
-        self.keyAction = QAction("Set API &key…", self)
-        self.keyAction.setShortcuts([QKeySequence("Ctrl+K")])
         self.keyAction.triggered.connect(self.open_key_dialog)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
-        quit_action.triggered.connect(self.close)
-        file_menu.addActions([self.mintAction, self.keyAction])
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        self.copyAction = QAction("&Copy secret", self)
-        self.copyAction.setShortcuts([QKeySequence("Ctrl+Shift+C")])
+        self.menus.quitAction.triggered.connect(self.close)
         self.copyAction.triggered.connect(self.secretView.copy_secret)
-        self.copyAction.setEnabled(False)
-        edit_menu.addAction(self.copyAction)
-        # A View menu (serve panel, history) and a profile menu would go between Edit and Help.
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About realtime-gui", self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
 
     def _layout(self) -> None:
         form_column = QVBoxLayout()
@@ -462,18 +447,6 @@ class MainWindow(QMainWindow):
     @Slot()
     def open_key_dialog(self) -> ApiKeyDialog:
         return self.keyStatus.open_dialog()
-
-    @Slot()
-    def _about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        from .. import __version__
-
-        QMessageBox.about(
-            self,
-            "About realtime-gui",
-            f"realtime-gui {__version__}\nMint short-lived OpenAI Realtime client secrets.",
-        )
 
     # -- start-up and shut-down ------------------------------------------------------------
     def start_background_work(self) -> None:
