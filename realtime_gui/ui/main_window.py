@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self._connect_worker()
         self._restore_settings()
         self.sessionForm.start()
+        self.advancedSection.set_shape(self.api, self.session_type)  # the restored shape
         self._connect_parts()
         self._ready = True
         self._refresh()

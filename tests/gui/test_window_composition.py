@@ -168,6 +168,17 @@ def test_advanced_settings_restored_without_building_the_panel(
     assert again.session_config() == before  # the panel applies what was kept, unchanged
 
 
+def test_a_panel_built_later_takes_the_restored_shape(make_window: WindowFactory) -> None:
+    window = make_window()
+    window.apiShapeInput.setCurrentIndex(window.apiShapeInput.findData("beta"))
+    window.close()
+    again = make_window()
+    assert again.apiShapeInput.currentData() == "beta"
+    again.advancedToggle.setChecked(True)
+    temperature = again.findChild(QDoubleSpinBox, "temperatureInput")
+    assert temperature is not None and temperature.isEnabled()  # Beta only
+
+
 def test_load_config_builds_the_panel_only_for_advanced_values(make_window: WindowFactory) -> None:
     window = make_window()
     window.load_config(SessionConfig(model="gpt-realtime", voice="ash"))
