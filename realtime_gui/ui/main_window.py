@@ -344,6 +344,7 @@ class MainWindow(QMainWindow):
             self.advancedSection.focus_field(field)
 
     # -- loading a whole config -------------------------------------------------------
+    @Slot(object)
     def load_config(self, config: SessionConfig) -> None:
         """Put a whole config into the form: shape, basics, advanced settings, kept extras."""
         self._load(config)
@@ -450,6 +451,7 @@ class MainWindow(QMainWindow):
         return self.keyStatus.open_dialog()
 
     # -- start-up and shut-down ------------------------------------------------------------
+    @Slot()
     def start_background_work(self) -> None:
         """Load httpx and keyring on the worker and fetch the key status (once)."""
         if not self._warmed_up:
