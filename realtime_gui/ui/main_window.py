@@ -55,16 +55,13 @@ _WINDOW_HINTS: Mapping[type[RealtimeGuiError], str] = {
 class MainWindow(QMainWindow):
     """The form and the result; all I/O goes through the worker on its own thread.
 
-    Each part is a widget with a narrow interface (signals out, a few methods in); the
-    window wires them to each other and to the worker, holds the menus and shortcuts, and
-    keeps the mint bookkeeping. To add a part: build it in ``_build_parts`` (or on first use
-    behind a property, like the banner), place it in ``_layout``, connect it in
-    ``_connect_parts``, and forward what automation uses in ``_forward_attributes``.
-    Planned parts: a serve panel and a history go into the request pane as tabs
-    (``RequestPane.addTab``) with a View menu entry (``ui/menus.py``); a profile
-    switcher goes into the key line's row and sets the profile of the key line and of the
-    mints; a tray icon is owned here, next to the menus, and reuses ``mint`` and
-    ``SecretView.copy_secret``.
+    Each part is a widget with a narrow interface (signals out, a few methods in); the window
+    wires them to each other and to the worker, and keeps the mint bookkeeping. To add a
+    part: build it in ``_build_parts`` (or on first use behind a property, like the banner),
+    place it in ``_layout``, connect it in ``_connect_parts``, forward what automation uses.
+    A serve panel and a history go into the request pane as tabs, with View menu entries
+    (``ui/menus.py``); a profile switcher goes into the key line's row and sets the profile
+    of the key line and the mints; a tray icon is owned here and reuses the menu's actions.
     """
 
     mintRequested = Signal(object)  # MintJob
