@@ -12,7 +12,6 @@ from .bodies import build_body
 from .endpoint import Connection, endpoint_url, request_headers
 from .errors import InvalidInput
 from .session import ApiShape, SessionConfig
-from .session_diff import requested_session
 
 __all__ = ["REDACTED", "AuthHeader", "PreparedRequest", "prepare"]
 
@@ -40,7 +39,7 @@ class PreparedRequest:
 
     ``headers`` are the exact headers on the wire except that the auth header's value
     shows ``[redacted]`` where the key goes; ``content`` is the exact body bytes. ``body``
-    and ``requested_session`` are parsed views of ``content``: treat them as read-only.
+    (and ``requested_session``, a part of it) is parsed from ``content``: read-only.
     """
 
     method: str
@@ -51,7 +50,15 @@ class PreparedRequest:
     api: ApiShape
     timeout: float
     body: Mapping[str, Any] = field(repr=False, compare=False)
-    requested_session: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def requested_session(self) -> Mapping[str, Any]:
+        """The part of the body the granted session answers to (for the granted diff)."""
+        # Imported here: only a finished mint needs it, and the window prepares a request
+        # before its first paint.
+        from .session_diff import requested_session
+
+        return requested_session(self.api, self.body)
 
     @property
     def host(self) -> str:
@@ -159,5 +166,4 @@ def prepare(config: SessionConfig, connection: Connection) -> PreparedRequest:
         api=config.api,
         timeout=connection.timeout,
         body=parsed,
-        requested_session=requested_session(config.api, parsed),
     )

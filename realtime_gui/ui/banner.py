@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -15,15 +17,28 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import RealtimeGuiError
+from .style import is_dark
 
 __all__ = ["StatusBanner"]
 
 
 class StatusBanner(QFrame):
-    """A dismissable error panel inside the window; routine errors never open a dialog."""
+    """A dismissable error panel inside the window; routine errors never open a dialog.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    ``hints`` replaces an error class's default hint (one that names a CLI command, say)
+    with what to do in this window; a hint given for one particular error is kept.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        hints: Mapping[type[RealtimeGuiError], str] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._hints = dict(hints or {})
+        # The error shown (or last shown, if dismissed since); None before the first.
+        self.error: RealtimeGuiError | None = None
         self.setObjectName("statusBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Error")
@@ -79,6 +94,7 @@ class StatusBanner(QFrame):
 
     def show_error(self, error: RealtimeGuiError) -> None:
         """Show ``error``: message, upstream text and code verbatim, hint, raw body."""
+        self.error = error
         self._tint()
         self.titleLabel.setText(error.user_message)
         upstream = error.upstream
@@ -87,13 +103,21 @@ class StatusBanner(QFrame):
             f"Server said: {upstream.describe()}" if upstream and has_upstream else ""
         )
         self.upstreamLabel.setVisible(has_upstream)
-        self.hintLabel.setText(error.hint or "")
-        self.hintLabel.setVisible(bool(error.hint))
+        hint = self._hint(error)
+        self.hintLabel.setText(hint)
+        self.hintLabel.setVisible(bool(hint))
         self.detailsView.setPlainText(error.raw_body or "")
         self.detailsButton.setVisible(bool(error.raw_body))
         self.detailsButton.setChecked(False)
         self.setAccessibleDescription(str(error))
         self.show()
+
+    def _hint(self, error: RealtimeGuiError) -> str:
+        if error.hint == type(error).default_hint:
+            for kind, hint in self._hints.items():
+                if isinstance(error, kind):
+                    return hint
+        return error.hint or ""
 
     @property
     def message(self) -> str:
@@ -112,7 +136,7 @@ class StatusBanner(QFrame):
         # A red wash that stays readable in both light and dark palettes.
         palette = self.palette()
         base = palette.color(QPalette.ColorRole.Window)
-        dark = base.lightness() < 128
+        dark = is_dark(self)
         tint = base.lighter(130) if dark else base
         tint.setRed(min(255, tint.red() + (60 if dark else 20)))
         palette.setColor(QPalette.ColorRole.Window, tint)

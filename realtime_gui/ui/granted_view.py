@@ -10,9 +10,12 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
 from ..core.session_diff import DiffStatus, diff_session
+from .style import is_dark
 
 __all__ = ["GrantedSessionView"]
 
+# Row background of a differing field: (light palette, dark palette), judged on the Base role.
+_DIFFERS = ("#fff3c4", "#5c4400")
 _STATUS_TEXT = {
     DiffStatus.SAME: "as asked",
     DiffStatus.CHANGED: "differs",
@@ -47,8 +50,8 @@ class GrantedSessionView(QTreeWidget):
 
     def show_session(self, requested: Mapping[str, Any], granted: Mapping[str, Any]) -> None:
         self.clear()
-        dark = self.palette().color(QPalette.ColorRole.Base).lightness() < 128
-        highlight = QBrush(QColor("#5c4400" if dark else "#fff3c4"))
+        dark = is_dark(self, QPalette.ColorRole.Base)
+        highlight = QBrush(QColor(_DIFFERS[1] if dark else _DIFFERS[0]))
         bold = QFont(self.font())
         bold.setBold(True)
         rows = diff_session(requested, granted)

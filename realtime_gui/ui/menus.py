@@ -1,0 +1,56 @@
+"""The window's menu bar: its actions and shortcuts; the window connects what they do."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow
+
+__all__ = ["WindowMenus"]
+
+
+class WindowMenus(QObject):
+    """File (Mint, Set key, Quit), Edit (Copy secret) and Help (About).
+
+    A View menu (serve panel, history) and a Profile menu go between Edit and Help; a tray
+    icon's menu reuses these actions.
+    """
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.mintAction = self._action("&Mint secret", "Ctrl+Return", "Ctrl+Enter")
+        self.keyAction = self._action("Set API &key…", "Ctrl+K")
+        self.quitAction = self._action("&Quit", "Ctrl+Q")
+        self.copyAction = self._action("&Copy secret", "Ctrl+Shift+C")
+        self.copyAction.setEnabled(False)  # until there is a secret
+        self.aboutAction = self._action("&About realtime-gui")
+        self.aboutAction.triggered.connect(self._about)
+
+        bar = window.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.mintAction, self.keyAction])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quitAction)
+        bar.addMenu("&Edit").addAction(self.copyAction)
+        bar.addMenu("&Help").addAction(self.aboutAction)
+
+    def _action(self, text: str, *keys: str) -> QAction:
+        # Owned by the window, so the shortcuts work wherever the focus is in it. A list even
+        # for one key: setShortcut's overloads create all Qt-namespace enums (12 ms at start).
+        action = QAction(text, self._window)
+        if keys:
+            action.setShortcuts([QKeySequence(key) for key in keys])
+        return action
+
+    @Slot()
+    def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from .. import __version__
+
+        QMessageBox.about(
+            self._window,
+            "About realtime-gui",
+            f"realtime-gui {__version__}\nMint short-lived OpenAI Realtime client secrets.",
+        )
