@@ -226,7 +226,7 @@ def rss_app(settings: Path, base_url: str) -> dict[str, float]:
     comes from OPENAI_API_KEY; PYTHON_KEYRING_BACKEND names the fail backend), so the
     figure is the app's alone.
     """
-    import realtime_gui.cli  # noqa: F401 - the real start imports it too (python -m realtime_gui)
+    import realtime_gui.launch  # noqa: F401 - the real start imports it (python -m realtime_gui)
     from realtime_gui.app import create_window
 
     window = create_window(

@@ -1,6 +1,6 @@
 """``python -m realtime_gui`` behaves like the ``realtime-gui`` command."""
 
-from .cli import entry_point
+from .launch import entry_point
 
 if __name__ == "__main__":
     entry_point()

@@ -486,10 +486,7 @@ def main(
 
 
 def entry_point() -> None:
-    """Console-script entry point."""
-    if len(sys.argv) == 1:
-        # The common case, opening the window, skips building the argument parser.
-        from .app import main as run_window
+    """Console-script entry point (kept for callers of ``realtime_gui.cli``)."""
+    from .launch import entry_point as launch
 
-        sys.exit(run_window())
-    sys.exit(main())
+    launch()

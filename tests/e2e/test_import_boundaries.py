@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import pkgutil
 import subprocess
+import tempfile
 
 import realtime_gui.core
+from realtime_gui.app import CONFIG_DIR_ENV, QUIT_AFTER_PAINT_ENV
 from tests.conftest import PYTHON
 
 # Every module of the core package, found rather than listed, so a new one is covered too.
@@ -66,3 +69,21 @@ def test_window_modules_do_not_load_the_network_stack_before_first_paint() -> No
     modules = _modules_after("import realtime_gui.app")
     assert "realtime_gui.ui.main_window" in modules and "PySide6.QtWidgets" in modules
     assert "httpx" not in modules and "keyring" not in modules
+
+
+def test_opening_the_window_does_not_import_the_command_line() -> None:
+    # `realtime-gui` with no arguments goes straight to the window: the CLI module and what
+    # only it imports cost start-up time and memory the window never uses. (argparse itself
+    # is loaded by PySide6's own start-up, so it is no witness.)
+    done = subprocess.run(
+        [PYTHON, "-X", "importtime", "-m", "realtime_gui"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", QUIT_AFTER_PAINT_ENV: "1",
+             CONFIG_DIR_ENV: tempfile.mkdtemp(), "OPENAI_API_KEY": "sk-test-boundary"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "realtime_gui.ui.main_window" in imported  # the window really opened
+    assert "realtime_gui.cli" not in imported and "getpass" not in imported
