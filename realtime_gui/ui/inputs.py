@@ -16,11 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.fields import SessionField, Span
+
 __all__ = [
     "SERVER_DEFAULT",
     "OptionalDoubleSpin",
     "OptionalSpin",
+    "choice_items",
     "describe",
+    "describe_field",
     "make_combo",
     "make_json_editor",
     "make_line",
@@ -28,6 +32,7 @@ __all__ = [
     "parse_json",
     "select_data",
     "select_tri",
+    "span_of",
     "to_json",
     "tri_value",
 ]
@@ -107,6 +112,32 @@ def describe(widget: _W, name: str, accessible: str, tip: str) -> _W:
     widget.setAccessibleName(accessible)
     widget.setToolTip(tip)
     return widget
+
+
+def describe_field(widget: _W, name: str, entry: SessionField) -> _W:
+    """``widget`` named ``name``, with the table's label as accessible name and help as tooltip."""
+    return describe(widget, name, entry.label, entry.help)
+
+
+def span_of(entry: SessionField) -> Span:
+    """The range of a field the window shows in a spin box (every such field declares one)."""
+    if entry.span is None:
+        raise LookupError(f"{entry.name} has no range in the fields table")
+    return entry.span
+
+
+def choice_items(
+    entry: SessionField,
+    labels: Mapping[str, str] | None = None,
+    default: str | None = SERVER_DEFAULT,
+) -> list[tuple[str, str | None]]:
+    """Combo items for the field's choices, in the table's order, shown by ``labels`` if given.
+
+    ``default`` is the text of a first "not set" item (data None); None: no such item.
+    """
+    shown = labels or {}
+    items: list[tuple[str, str | None]] = [(default, None)] if default is not None else []
+    return items + [(shown.get(choice, choice), choice) for choice in entry.choices]
 
 
 def make_combo(

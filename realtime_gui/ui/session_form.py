@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..core.endpoint import DEFAULT_BASE_URL, DEFAULT_TIMEOUT, Connection, Provider
 from ..core.errors import FieldProblem
+from ..core.fields import field as table_field
 from ..core.session import (
     BETA_MODELS,
     BETA_VOICES,
@@ -32,7 +33,7 @@ from ..core.session import (
     TranscriptionSettings,
     inapplicable_reason,
 )
-from .inputs import make_combo
+from .inputs import choice_items, describe, describe_field, make_combo, span_of
 from .style import error_colour
 
 __all__ = ["DEFAULT_MODALITIES", "DEFAULT_TTL", "SessionForm"]
@@ -41,8 +42,20 @@ __all__ = ["DEFAULT_MODALITIES", "DEFAULT_TTL", "SessionForm"]
 DEFAULT_TTL = {ApiShape.GA: 600, ApiShape.BETA: 60}
 DEFAULT_MODALITIES = {ApiShape.GA: ("audio",), ApiShape.BETA: ("text", "audio")}
 MODES = ("ga/realtime", "ga/transcription", "beta/realtime")
+# Display text for the table's session types (which types, and their order, are the table's).
+_SESSION_TYPE_LABELS = {
+    SessionType.REALTIME.value: "Realtime (speech to speech)",
+    SessionType.TRANSCRIPTION.value: "Transcription",
+}
 # The fields with an inline error line in this form (objectName ``<field>Error``).
 ERROR_FIELDS = ("model", "voice", "instructions", "modalities", "ttl_seconds", "base_url")
+
+
+def _row_label(field: str, mnemonic: str = "") -> str:
+    """The field's table label as a row label, ``&`` marking the first ``mnemonic`` letter."""
+    label = table_field(field).label
+    at = label.find(mnemonic) if mnemonic else -1
+    return f"{label[:at]}&{label[at:]}:" if at >= 0 else f"{label}:"
 
 
 class SessionForm(QGroupBox):
@@ -80,15 +93,13 @@ class SessionForm(QGroupBox):
                 ("Beta — /realtime/sessions", ApiShape.BETA.value),
             ],
         )
+        session_type = table_field("session_type")
         self.sessionTypeInput = make_combo(
             self,
             "sessionTypeInput",
-            "Session type",
-            "realtime: speech-to-speech; transcription only",
-            [
-                ("Realtime (speech to speech)", SessionType.REALTIME.value),
-                ("Transcription", SessionType.TRANSCRIPTION.value),
-            ],
+            session_type.label,
+            session_type.help,
+            choice_items(session_type, _SESSION_TYPE_LABELS, default=None),
         )
         self.providerInput = make_combo(
             self,
@@ -107,42 +118,29 @@ class SessionForm(QGroupBox):
         )
         self.baseUrlInput.setClearButtonEnabled(True)
 
-        self.modelInput = make_combo(self, "modelInput", "Model", "", editable=True)
-        self.voiceInput = make_combo(
-            self,
-            "voiceInput",
-            "Voice",
-            "A built-in voice, or type a custom voice id (voice_…, GA only). "
-            "Empty: the server default.",
-            editable=True,
+        model, voice = table_field("model"), table_field("voice")
+        self.modelInput = make_combo(self, "modelInput", model.label, model.help, editable=True)
+        self.voiceInput = make_combo(self, "voiceInput", voice.label, voice.help, editable=True)
+        self.instructionsInput = describe_field(
+            QPlainTextEdit(self), "instructionsInput", table_field("instructions")
         )
-        self.instructionsInput = QPlainTextEdit(self)
-        self.instructionsInput.setObjectName("instructionsInput")
-        self.instructionsInput.setAccessibleName("Instructions")
-        self.instructionsInput.setToolTip("System instructions for the model (optional)")
         self.instructionsInput.setPlaceholderText("Optional system instructions")
         self.instructionsInput.setTabChangesFocus(True)
         self.instructionsInput.setFixedHeight(90)
 
+        modality = table_field("modalities")
         self.modalityAudio = QCheckBox("&Audio", self)
-        self.modalityAudio.setObjectName("modalityAudio")
-        self.modalityAudio.setAccessibleName("Output modality audio")
         self.modalityText = QCheckBox("Te&xt", self)
-        self.modalityText.setObjectName("modalityText")
-        self.modalityText.setAccessibleName("Output modality text")
+        for box, value in ((self.modalityAudio, "audio"), (self.modalityText, "text")):
+            describe(box, f"modality{value.title()}", f"{modality.label} {value}", modality.help)
         self._modality_group = QButtonGroup(self)
         self._modality_group.addButton(self.modalityAudio)
         self._modality_group.addButton(self.modalityText)
 
-        self.ttlInput = QSpinBox(self)
-        self.ttlInput.setObjectName("ttlInput")
-        self.ttlInput.setAccessibleName("Lifetime in seconds")
-        self.ttlInput.setRange(10, 7200)
-        self.ttlInput.setSuffix(" s")
-        self.ttlInput.setToolTip(
-            "How long the secret can start sessions: 10–7200 s "
-            "(server default: GA 600 s, Beta 60 s)"
-        )
+        ttl = table_field("ttl_seconds")
+        self.ttlInput = describe_field(QSpinBox(self), "ttlInput", ttl)
+        self.ttlInput.setRange(int(span_of(ttl).low), int(span_of(ttl).high))
+        self.ttlInput.setSuffix(f" {span_of(ttl).unit}")
 
         self.timeoutInput = QSpinBox(self)
         self.timeoutInput.setObjectName("timeoutInput")
@@ -168,20 +166,20 @@ class SessionForm(QGroupBox):
         form.addRow("&Base URL:", self.baseUrlInput)
         form.addRow("", errors["base_url"])
         form.addRow("Ti&meout:", self.timeoutInput)
-        form.addRow("Session &type:", self.sessionTypeInput)
-        form.addRow("Mo&del:", self.modelInput)
+        form.addRow(_row_label("session_type", "t"), self.sessionTypeInput)
+        form.addRow(_row_label("model", "d"), self.modelInput)
         form.addRow("", errors["model"])
-        form.addRow("&Voice:", self.voiceInput)
+        form.addRow(_row_label("voice", "V"), self.voiceInput)
         form.addRow("", errors["voice"])
         modalities = QHBoxLayout()
         modalities.addWidget(self.modalityAudio)
         modalities.addWidget(self.modalityText)
         modalities.addStretch(1)
-        form.addRow("Output:", modalities)
+        form.addRow(_row_label("modalities"), modalities)
         form.addRow("", errors["modalities"])
-        form.addRow("&Lifetime:", self.ttlInput)
+        form.addRow(_row_label("ttl_seconds", "L"), self.ttlInput)
         form.addRow("", errors["ttl_seconds"])
-        form.addRow("&Instructions:", self.instructionsInput)
+        form.addRow(_row_label("instructions", "I"), self.instructionsInput)
         form.addRow("", errors["instructions"])
 
     def tab_order(self) -> list[QWidget]:
@@ -257,10 +255,12 @@ class SessionForm(QGroupBox):
         self.modelInput.addItems(list(models))
         self.modelInput.setEditText(self._models.get(mode) or models[0])
         self.modelInput.blockSignals(False)
+        # In a transcription session this input edits the transcription model, whose table
+        # text describes the Advanced input, so it gets its own tooltip.
         self.modelInput.setToolTip(
             "The transcription model (sent as audio.input.transcription.model)"
             if transcription
-            else "The model; pick one or type any model name (Azure: the deployment name)"
+            else table_field("model").help
         )
         voice = self.voiceInput.currentText().strip()
         self.voiceInput.blockSignals(True)
@@ -278,27 +278,20 @@ class SessionForm(QGroupBox):
             wanted = DEFAULT_MODALITIES[ApiShape.GA]
         self.modalityAudio.setChecked("audio" in wanted)
         self.modalityText.setChecked("text" in wanted)
-        modality_tip = (
-            "GA takes exactly one output modality: audio or text"
-            if api is ApiShape.GA
-            else 'Beta takes ["text"] or ["text", "audio"]'
-        )
         self.ttlInput.setValue(self._ttl[api])
 
-        self._set_applicable(self.sessionTypeInput, "session_type", "Realtime or transcription")
-        self._set_applicable(self.voiceInput, "voice", self.voiceInput.toolTip())
-        self._set_applicable(self.instructionsInput, "instructions", "System instructions")
-        self._set_applicable(self.modalityAudio, "modalities", modality_tip)
-        self._set_applicable(self.modalityText, "modalities", modality_tip)
+        self._set_applicable(self.sessionTypeInput, "session_type")
+        self._set_applicable(self.voiceInput, "voice")
+        self._set_applicable(self.instructionsInput, "instructions")
+        self._set_applicable(self.modalityAudio, "modalities")
+        self._set_applicable(self.modalityText, "modalities")
         self._current_api, self._current_mode = api, mode
         self.shapeChanged.emit(api, kind)
 
-    def _set_applicable(self, widget: QWidget, field: str, tip: str) -> None:
-        base = widget.property("baseToolTip") or tip
-        widget.setProperty("baseToolTip", base)
+    def _set_applicable(self, widget: QWidget, field: str) -> None:
         reason = inapplicable_reason(field, self.api, self.session_type)
         widget.setEnabled(reason is None)
-        widget.setToolTip(f"Not available: {reason}." if reason else base)
+        widget.setToolTip(f"Not available: {reason}." if reason else table_field(field).help)
 
     def _checked_modalities(self) -> tuple[str, ...]:
         return tuple(
@@ -445,7 +438,9 @@ class SessionForm(QGroupBox):
         for api in ApiShape:
             ttl = s.value(f"form/ttl/{api.value}")
             if ttl is not None and str(ttl).isdigit():
-                self._ttl[api] = min(7200, max(10, int(str(ttl))))
+                self._ttl[api] = min(
+                    self.ttlInput.maximum(), max(self.ttlInput.minimum(), int(str(ttl)))
+                )
             modalities = s.value(f"form/modalities/{api.value}")
             if modalities is not None:
                 chosen = tuple(m for m in str(modalities).split(",") if m in ("audio", "text"))

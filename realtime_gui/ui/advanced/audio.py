@@ -5,22 +5,20 @@ from __future__ import annotations
 import dataclasses
 from typing import ClassVar
 
+from ...core.fields import field as table_field
 from ...core.session import (
-    AUDIO_FORMATS,
-    NOISE_REDUCTION_TYPES,
-    SPEED_MAX,
-    SPEED_MIN,
     TRANSCRIPTION_MODELS,
     ApiShape,
     SessionConfig,
     SessionType,
     TranscriptionSettings,
 )
-from ..inputs import SERVER_DEFAULT, select_data
+from ..inputs import choice_items, select_data
 from .base import AdvancedTab
 
 __all__ = ["AudioTab"]
 
+# Display text for the table's choices; which choices there are, and their order, is the table's.
 _FORMAT_LABELS = {"pcm": "PCM 24 kHz", "pcmu": "G.711 µ-law", "pcma": "G.711 A-law"}
 _NOISE_LABELS = {"near_field": "Near field", "far_field": "Far field"}
 _TRANSCRIPTION_MODEL_ELSEWHERE = "the transcription model is the Model field above"
@@ -42,42 +40,22 @@ class AudioTab(AdvancedTab):
     }
 
     def _build(self) -> None:
-        formats = [(SERVER_DEFAULT, None), *((f"{_FORMAT_LABELS[f]}", f) for f in AUDIO_FORMATS)]
-        self.inputFormatInput = self._combo(
-            "inputFormatInput",
-            "Input audio format",
-            "Format of the audio you send: PCM (16-bit, 24 kHz, mono) or G.711 telephony "
-            "audio (8 kHz). Server default: PCM 24 kHz.",
-            formats,
-        )
+        formats = choice_items(table_field("input_audio_format"), _FORMAT_LABELS)
+        self.inputFormatInput = self._combo("inputFormatInput", "input_audio_format", formats)
         self.outputFormatInput = self._combo(
             "outputFormatInput",
-            "Output audio format",
-            "Format of the audio the model speaks. Server default: PCM 24 kHz.",
-            formats,
+            "output_audio_format",
+            choice_items(table_field("output_audio_format"), _FORMAT_LABELS),
         )
-        self.speedInput = self._double(
-            "speedInput",
-            "Speech speed",
-            f"How fast the voice speaks, {SPEED_MIN}–{SPEED_MAX} (server default 1.0)",
-            (SPEED_MIN, SPEED_MAX),
-            step=0.05,
-            start=1.0,
-        )
+        self.speedInput = self._double("speedInput", "speed", step=0.05, start=1.0)
         self.noiseReductionInput = self._combo(
             "noiseReductionInput",
-            "Noise reduction",
-            "Filter the input audio before turn detection and the model: near field for "
-            "headsets, far field for laptop or conference-room microphones. Server default: off.",
-            [
-                ("Server default (off)", None),
-                *((_NOISE_LABELS[t], t) for t in NOISE_REDUCTION_TYPES),
-            ],
+            "noise_reduction",
+            choice_items(table_field("noise_reduction"), _NOISE_LABELS, "Server default (off)"),
         )
         self.transcriptionModelInput = self._combo(
             "transcriptionModelInput",
-            "Transcription model",
-            "Also transcribe what the user says, with this model. Empty: no transcription.",
+            "transcription.model",
             [("", None), *((m, m) for m in TRANSCRIPTION_MODELS)],
             editable=True,
         )
@@ -85,25 +63,18 @@ class AudioTab(AdvancedTab):
         if line is not None:
             line.setPlaceholderText("Not set")
         self.transcriptionLanguageInput = self._line(
-            "transcriptionLanguageInput",
-            "Transcription language",
-            "The language spoken, as an ISO-639-1 code such as en or de; "
-            "improves accuracy and latency",
-            "e.g. en",
+            "transcriptionLanguageInput", "transcription.language", "e.g. en"
         )
         self.transcriptionPromptInput = self._line(
-            "transcriptionPromptInput",
-            "Transcription prompt",
-            "Text that guides the transcription: expected words, names or style",
-            "Optional",
+            "transcriptionPromptInput", "transcription.prompt", "Optional"
         )
-        self._row("Input format:", self.inputFormatInput)
-        self._row("Output format:", self.outputFormatInput)
-        self._row("Speed:", self.speedInput)
-        self._row("Noise reduction:", self.noiseReductionInput)
-        self._row("Transcription model:", self.transcriptionModelInput)
-        self._row("Transcription language:", self.transcriptionLanguageInput)
-        self._row("Transcription prompt:", self.transcriptionPromptInput)
+        self._row(self.inputFormatInput)
+        self._row(self.outputFormatInput)
+        self._row(self.speedInput)
+        self._row(self.noiseReductionInput)
+        self._row(self.transcriptionModelInput)
+        self._row(self.transcriptionLanguageInput)
+        self._row(self.transcriptionPromptInput)
 
     def _shape_reasons(self) -> dict[str, str | None]:
         reasons = super()._shape_reasons()

@@ -22,16 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.errors import FieldProblem
+from ...core.fields import field as table_field
 from ...core.session import ApiShape, SessionConfig, SessionType, body_path, inapplicable_reason
 from ..inputs import (
     OptionalDoubleSpin,
     OptionalSpin,
-    describe,
+    describe_field,
     make_combo,
     make_json_editor,
     make_line,
     make_tri_state,
     parse_json,
+    span_of,
 )
 from ..style import paint_error
 
@@ -57,7 +59,8 @@ class AdvancedTab(QWidget):
     """One tab page: its inputs, each with an error line; the form is laid out when first shown.
 
     Subclasses declare ``TITLE`` and ``FIELDS`` (field -> input objectName), create their inputs
-    with the ``_combo``/``_line``/... helpers in ``_build`` and list them with ``_row``.
+    with the ``_combo``/``_line``/... helpers in ``_build`` and list them with ``_row``; the
+    helpers take the label, tooltip and range from the fields table (core/fields.py).
     """
 
     changed = Signal()
@@ -72,6 +75,7 @@ class AdvancedTab(QWidget):
         self._inputs: dict[str, QWidget] = {}
         self._errors: dict[str, QLabel] = {}
         self._tips: dict[str, str] = {}
+        self._labels: dict[str, str] = {}
         self._rows: list[tuple[str, QWidget, QWidget | None]] = []
         self._notes: dict[str, QWidget] = {}
         self._laid_out = False
@@ -107,11 +111,18 @@ class AdvancedTab(QWidget):
         return reasons
 
     # -- building -----------------------------------------------------------------------
-    def _register(self, widget: _W) -> _W:
-        """Track an input made by an ``inputs`` factory and give it a hidden error line."""
+    # Each helper takes the table field the input edits: its label names the input and its
+    # form row, its help is the tooltip and its span the spin box range.
+    def _register(self, widget: _W, label: str | None = None) -> _W:
+        """Track an input made by an ``inputs`` factory and give it a hidden error line.
+
+        ``label`` is its form row's text (without the colon); None for an input beside another.
+        """
         name = widget.objectName()
         self._inputs[name] = widget
         self._tips[name] = widget.toolTip()
+        if label is not None:
+            self._labels[name] = label
         error = QLabel(self)
         error.setObjectName(f"{name}Error")
         error.setAccessibleName(f"{widget.accessibleName()} error")
@@ -120,69 +131,62 @@ class AdvancedTab(QWidget):
         self._errors[name] = error
         return widget
 
+    def _field_input(self, widget: _W, name: str, field: str) -> _W:
+        entry = table_field(field)
+        return self._register(describe_field(widget, name, entry), entry.label)
+
     def _combo(
         self,
         name: str,
-        accessible: str,
-        tip: str,
+        field: str,
         items: Iterable[tuple[str, str | None]],
         *,
         editable: bool = False,
     ) -> QComboBox:
-        return self._register(make_combo(self, name, accessible, tip, items, editable=editable))
+        entry = table_field(field)
+        combo = make_combo(self, name, entry.label, entry.help, items, editable=editable)
+        return self._register(combo, entry.label)
 
-    def _tri_state(self, name: str, accessible: str, tip: str) -> QComboBox:
-        return self._register(make_tri_state(self, name, accessible, tip))
+    def _tri_state(self, name: str, field: str) -> QComboBox:
+        entry = table_field(field)
+        return self._register(make_tri_state(self, name, entry.label, entry.help), entry.label)
 
-    def _line(self, name: str, accessible: str, tip: str, placeholder: str) -> QLineEdit:
-        return self._register(make_line(self, name, accessible, tip, placeholder))
+    def _line(self, name: str, field: str, placeholder: str) -> QLineEdit:
+        entry = table_field(field)
+        line = make_line(self, name, entry.label, entry.help, placeholder)
+        return self._register(line, entry.label)
 
-    def _json_editor(
-        self, name: str, accessible: str, tip: str, placeholder: str
-    ) -> QPlainTextEdit:
-        return self._register(make_json_editor(self, name, accessible, tip, placeholder))
+    def _json_editor(self, name: str, field: str, placeholder: str) -> QPlainTextEdit:
+        entry = table_field(field)
+        editor = make_json_editor(self, name, entry.label, entry.help, placeholder)
+        # The row says what to type; the table's label names the field, not its notation.
+        return self._register(editor, f"{entry.label} (JSON)")
 
-    def _check(self, text: str, name: str, accessible: str, tip: str) -> QCheckBox:
-        return self._register(describe(QCheckBox(text, self), name, accessible, tip))
+    def _check(self, text: str, name: str, field: str) -> QCheckBox:
+        return self._field_input(QCheckBox(text, self), name, field)
 
-    def _double(
-        self,
-        name: str,
-        accessible: str,
-        tip: str,
-        span: tuple[float, float],
-        *,
-        step: float,
-        start: float,
-    ) -> OptionalDoubleSpin:
-        spin = OptionalDoubleSpin(self, span[0], span[1], step, start)
-        return self._register(describe(spin, name, accessible, tip))
+    def _double(self, name: str, field: str, *, step: float, start: float) -> OptionalDoubleSpin:
+        span = span_of(table_field(field))
+        return self._field_input(
+            OptionalDoubleSpin(self, span.low, span.high, step, start), name, field
+        )
 
-    def _whole(
-        self,
-        name: str,
-        accessible: str,
-        tip: str,
-        span: tuple[int, int],
-        *,
-        step: int,
-        start: int,
-        suffix: str = "",
-    ) -> OptionalSpin:
-        spin = OptionalSpin(self, span[0], span[1], step, start)
-        spin.setSuffix(suffix)
-        return self._register(describe(spin, name, accessible, tip))
+    def _whole(self, name: str, field: str, *, step: int, start: int | None = None) -> OptionalSpin:
+        """A whole-number spin over the field's range; up from "server default" goes to ``start``.
+
+        ``start`` defaults to the low end of the range; the suffix is the range's unit.
+        """
+        span = span_of(table_field(field))
+        low, high = int(span.low), int(span.high)
+        spin = OptionalSpin(self, low, high, step, low if start is None else start)
+        spin.setSuffix(f" {span.unit}" if span.unit else "")
+        return self._field_input(spin, name, field)
 
     def _row(
-        self,
-        label: str,
-        widget: QWidget,
-        beside: QWidget | None = None,
-        *,
-        note: QWidget | None = None,
+        self, widget: QWidget, beside: QWidget | None = None, *, note: QWidget | None = None
     ) -> None:
-        """A form row: a label, an input (plus one beside it), an optional note, error lines."""
-        self._rows.append((label, widget, beside))
+        """A form row: the input's label, the input (plus one beside it), a note, error lines."""
+        self._rows.append((f"{self._labels[widget.objectName()]}:", widget, beside))
         if note is not None:
             self._notes[widget.objectName()] = note
 

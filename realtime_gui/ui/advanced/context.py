@@ -6,21 +6,20 @@ import dataclasses
 from typing import ClassVar
 
 from ...core.errors import FieldProblem
+from ...core.fields import field as table_field
 from ...core.session import (
-    TRUNCATION_TYPES,
     PromptReference,
     SessionConfig,
     Tracing,
     Truncation,
 )
-from ..inputs import SERVER_DEFAULT, parse_json, select_data, to_json
+from ..inputs import choice_items, parse_json, select_data, to_json
 from .base import AdvancedTab
 
 __all__ = ["ContextTab"]
 
-_TRUNCATION_LABELS = {"auto": "auto", "disabled": "disabled", "retention_ratio": "Retention ratio"}
-# The range validation in core checks; core has no public constant for it yet.
-_RETENTION_SPAN = (0.0, 1.0)
+# Display text for the table's truncation types where it is not the value itself.
+_TRUNCATION_LABELS = {"retention_ratio": "Retention ratio"}
 _JSON_EDITOR_HEIGHT = 70  # a few lines: these objects are small, the tab must still fit
 
 
@@ -45,74 +44,45 @@ class ContextTab(AdvancedTab):
     def _build(self) -> None:
         self.tracingInput = self._combo(
             "tracingInput",
-            "Tracing",
-            "Record traces in the Traces dashboard: auto uses a default workflow name; "
-            "Workflow sets the name, group id and metadata below",
+            "tracing",
             [("Off (server default)", None), ("auto", "auto"), ("Workflow", "workflow")],
         )
         self.tracingWorkflowInput = self._line(
-            "tracingWorkflowInput",
-            "Tracing workflow name",
-            "The workflow name the traces are filed under",
-            "e.g. support-bot",
+            "tracingWorkflowInput", "tracing.workflow_name", "e.g. support-bot"
         )
-        self.tracingGroupInput = self._line(
-            "tracingGroupInput",
-            "Tracing group id",
-            "A group id to filter and group related traces",
-            "Optional",
-        )
+        self.tracingGroupInput = self._line("tracingGroupInput", "tracing.group_id", "Optional")
         self.tracingMetadataInput = self._json_editor(
-            "tracingMetadataInput",
-            "Tracing metadata",
-            "A JSON object of metadata attached to the traces",
-            '{"team": "demo"}',
+            "tracingMetadataInput", "tracing.metadata", '{"team": "demo"}'
         )
         self.tracingMetadataInput.setFixedHeight(_JSON_EDITOR_HEIGHT)
         self.truncationInput = self._combo(
             "truncationInput",
-            "Truncation",
-            "What to drop when the conversation outgrows the context window: auto (old turns "
-            "as needed), disabled (never truncate), or keep a retention ratio of the context. "
-            "Server default: auto.",
-            [(SERVER_DEFAULT, None), *((_TRUNCATION_LABELS[t], t) for t in TRUNCATION_TYPES)],
+            "truncation",
+            choice_items(table_field("truncation"), _TRUNCATION_LABELS),
         )
         self.retentionRatioInput = self._double(
             "retentionRatioInput",
-            "Retention ratio",
-            "The fraction of the context to keep when truncating, 0–1",
-            _RETENTION_SPAN,
+            "truncation.retention_ratio",
             step=0.05,
             start=0.5,  # no documented default; start mid-range rather than keeping nothing
         )
-        self.promptIdInput = self._line(
-            "promptIdInput",
-            "Prompt id",
-            "A stored prompt to use, by id (pmpt_…); it supplies instructions and settings",
-            "e.g. pmpt_123",
-        )
+        self.promptIdInput = self._line("promptIdInput", "prompt.id", "e.g. pmpt_123")
         self.promptVersionInput = self._line(
-            "promptVersionInput",
-            "Prompt version",
-            "The prompt version to use; empty: its current version",
-            "Current version",
+            "promptVersionInput", "prompt.version", "Current version"
         )
         self.promptVariablesInput = self._json_editor(
-            "promptVariablesInput",
-            "Prompt variables",
-            "A JSON object of values for the prompt's variables",
-            '{"city": "Paris"}',
+            "promptVariablesInput", "prompt.variables", '{"city": "Paris"}'
         )
         self.promptVariablesInput.setFixedHeight(_JSON_EDITOR_HEIGHT)
-        self._row("Tracing:", self.tracingInput)
-        self._row("Workflow name:", self.tracingWorkflowInput)
-        self._row("Group id:", self.tracingGroupInput)
-        self._row("Metadata (JSON):", self.tracingMetadataInput)
-        self._row("Truncation:", self.truncationInput)
-        self._row("Retention ratio:", self.retentionRatioInput)
-        self._row("Prompt id:", self.promptIdInput)
-        self._row("Prompt version:", self.promptVersionInput)
-        self._row("Variables (JSON):", self.promptVariablesInput)
+        self._row(self.tracingInput)
+        self._row(self.tracingWorkflowInput)
+        self._row(self.tracingGroupInput)
+        self._row(self.tracingMetadataInput)
+        self._row(self.truncationInput)
+        self._row(self.retentionRatioInput)
+        self._row(self.promptIdInput)
+        self._row(self.promptVersionInput)
+        self._row(self.promptVariablesInput)
 
     def _workflow(self) -> bool:
         return bool(self.tracingInput.currentData() == "workflow")

@@ -5,15 +5,11 @@ from __future__ import annotations
 import dataclasses
 from typing import ClassVar, Literal
 
-from ...core.session import (
-    MAX_TOKENS_MAX,
-    MAX_TOKENS_MIN,
-    REASONING_EFFORTS,
-    TEMPERATURE_MAX,
-    TEMPERATURE_MIN,
-    SessionConfig,
-)
-from ..inputs import SERVER_DEFAULT, select_data
+from PySide6.QtWidgets import QCheckBox
+
+from ...core.fields import field as table_field
+from ...core.session import SessionConfig
+from ..inputs import choice_items, describe, select_data, span_of
 from .base import AdvancedTab
 
 __all__ = ["ResponseTab"]
@@ -31,48 +27,35 @@ class ResponseTab(AdvancedTab):
     }
 
     def _build(self) -> None:
+        tokens = table_field("max_output_tokens")
         self.maxOutputTokensInput = self._whole(
-            "maxOutputTokensInput",
-            "Maximum output tokens",
-            f"Most tokens in one response, {MAX_TOKENS_MIN}–{MAX_TOKENS_MAX} "
-            '(server default "inf": no limit)',
-            (MAX_TOKENS_MIN, MAX_TOKENS_MAX),
-            step=1,
-            start=MAX_TOKENS_MAX,
+            "maxOutputTokensInput", tokens.name, step=1, start=int(span_of(tokens).high)
         )
-        self.maxOutputTokensInfInput = self._check(
-            "inf",
-            "maxOutputTokensInfInput",
-            "Unlimited output tokens",
-            'Send "inf": no limit on the length of a response',
+        # The range's word ("inf") is a value of its own, so it gets a box beside the spin.
+        no_limit = QCheckBox(span_of(tokens).word or "", self)
+        self.maxOutputTokensInfInput = self._register(
+            describe(
+                no_limit,
+                "maxOutputTokensInfInput",
+                "Unlimited output tokens",
+                f'Send "{no_limit.text()}": no limit on the length of a response',
+            )
         )
         self.reasoningEffortInput = self._combo(
             "reasoningEffortInput",
-            "Reasoning effort",
-            "How much the model reasons before answering, for reasoning models "
-            "(server default low); more effort is slower",
-            [(SERVER_DEFAULT, None), *((r, r) for r in REASONING_EFFORTS)],
+            "reasoning_effort",
+            choice_items(table_field("reasoning_effort")),
         )
         self.includeLogprobsInput = self._check(
-            "Include transcription log probabilities",
-            "includeLogprobsInput",
-            "Include transcription log probabilities",
-            "Add the log probabilities of the input audio transcription to transcription "
-            "events, to judge its confidence",
+            "Include transcription log probabilities", "includeLogprobsInput", "include_logprobs"
         )
         self.temperatureInput = self._double(
-            "temperatureInput",
-            "Temperature",
-            f"Sampling temperature {TEMPERATURE_MIN}–{TEMPERATURE_MAX} (server default 0.8). "
-            "Beta API only: GA rejects it.",
-            (TEMPERATURE_MIN, TEMPERATURE_MAX),
-            step=0.05,
-            start=0.8,
+            "temperatureInput", "temperature", step=0.05, start=0.8
         )
-        self._row("Max output tokens:", self.maxOutputTokensInput, self.maxOutputTokensInfInput)
-        self._row("Reasoning effort:", self.reasoningEffortInput)
-        self._row("Log probabilities:", self.includeLogprobsInput)
-        self._row("Temperature:", self.temperatureInput)
+        self._row(self.maxOutputTokensInput, self.maxOutputTokensInfInput)
+        self._row(self.reasoningEffortInput)
+        self._row(self.includeLogprobsInput)
+        self._row(self.temperatureInput)
 
     def _shape_reasons(self) -> dict[str, str | None]:
         reasons = super()._shape_reasons()

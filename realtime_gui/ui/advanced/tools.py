@@ -64,10 +64,7 @@ class ToolsTab(AdvancedTab):
     def _build(self) -> None:
         self.toolsInput = self._json_editor(
             "toolsInput",
-            "Tools",
-            'A JSON array of tools: functions {"type": "function", "name", "description", '
-            '"parameters"} and MCP servers {"type": "mcp", "server_label", "server_url", ...}. '
-            "Empty: no tools.",
+            "tools",
             '[\n  {"type": "function", "name": "get_time", "parameters": {"type": "object"}}\n]',
         )
         self.toolsStatusLabel = QLabel(self)
@@ -76,13 +73,11 @@ class ToolsTab(AdvancedTab):
         self.toolsStatusLabel.setWordWrap(True)
         self.toolChoiceInput = self._combo(
             "toolChoiceInput",
-            "Tool choice",
-            "Which tool the model may call: auto (it decides), none, required (it must call "
-            "one), or one function or MCP server from the tools above. Server default: auto.",
+            "tool_choice",
             [(SERVER_DEFAULT, None), *((m, m) for m in TOOL_CHOICE_MODES)],
         )
-        self._row("Tools (JSON):", self.toolsInput, note=self.toolsStatusLabel)
-        self._row("Tool choice:", self.toolChoiceInput)
+        self._row(self.toolsInput, note=self.toolsStatusLabel)
+        self._row(self.toolChoiceInput)
 
     def _connect_changes(self) -> None:
         # Before _on_edit, so the tool choice list is current when `changed` fires.

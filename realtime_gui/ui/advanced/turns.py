@@ -5,18 +5,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar
 
-from ...core.session import (
-    EAGERNESS,
-    TURN_DETECTION_TYPES,
-    SessionConfig,
-    TurnDetection,
-)
-from ..inputs import SERVER_DEFAULT, select_data, select_tri, tri_value
+from ...core.fields import field as table_field
+from ...core.session import SessionConfig, TurnDetection
+from ..inputs import choice_items, select_data, select_tri, tri_value
 from .base import AdvancedTab, Applies
 
 __all__ = ["TurnsTab"]
 
-# Which turn-detection settings each type takes (the same table validation uses).
+# Which turn-detection settings each type takes. The fields table cannot tell (its sub-fields
+# carry no per-type applicability), so this mirrors the table validation in core/session.py uses.
 TURN_FIELDS: dict[str, tuple[str, ...]] = {
     "server_vad": (
         "threshold",
@@ -28,15 +25,12 @@ TURN_FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "semantic_vad": ("eagerness", "create_response", "interrupt_response"),
 }
+# Display text for the table's turn-detection types (the choices and their order are the table's).
 _TURN_LABELS = {
     "none": "None (manual turns)",
     "server_vad": "Server VAD",
     "semantic_vad": "Semantic VAD",
 }
-# The ranges validation in core checks; core has no public constants for them yet.
-_THRESHOLD_SPAN = (0.0, 1.0)
-_PADDING_SPAN = (0, 10_000)
-_IDLE_TIMEOUT_SPAN = (5_000, 30_000)
 
 
 class TurnsTab(AdvancedTab):
@@ -56,80 +50,43 @@ class TurnsTab(AdvancedTab):
     }
 
     def _build(self) -> None:
-        low, high = _PADDING_SPAN
+        # The combo edits the whole setting (its tooltip and label); its values are the types.
         self.turnDetectionInput = self._combo(
             "turnDetectionInput",
-            "Turn detection",
-            "How the end of the user's turn is found. None: the client commits the audio "
-            "itself. Server VAD: by silence. Semantic VAD: by what was said. "
-            "Server default: Server VAD.",
-            [(SERVER_DEFAULT, None), *((_TURN_LABELS[t], t) for t in TURN_DETECTION_TYPES)],
+            "turn_detection",
+            choice_items(table_field("turn_detection.type"), _TURN_LABELS),
         )
         self.vadThresholdInput = self._double(
-            "vadThresholdInput",
-            "Voice activity threshold",
-            "Voice activity threshold 0–1 (server default 0.5); higher needs louder speech, "
-            "which suits noisy rooms",
-            _THRESHOLD_SPAN,
-            step=0.05,
-            start=0.5,
+            "vadThresholdInput", "turn_detection.threshold", step=0.05, start=0.5
         )
         self.prefixPaddingInput = self._whole(
-            "prefixPaddingInput",
-            "Prefix padding in milliseconds",
-            f"Audio kept from before the detected start of speech, {low}–{high} ms "
-            "(server default 300)",
-            _PADDING_SPAN,
-            step=100,
-            start=300,
-            suffix=" ms",
+            "prefixPaddingInput", "turn_detection.prefix_padding_ms", step=100, start=300
         )
         self.silenceDurationInput = self._whole(
-            "silenceDurationInput",
-            "Silence duration in milliseconds",
-            f"Silence that ends the user's turn, {low}–{high} ms (server default 500); shorter "
-            "answers sooner but may cut the user off",
-            _PADDING_SPAN,
-            step=100,
-            start=500,
-            suffix=" ms",
+            "silenceDurationInput", "turn_detection.silence_duration_ms", step=100, start=500
         )
-        idle_low, idle_high = _IDLE_TIMEOUT_SPAN
         self.idleTimeoutInput = self._whole(
-            "idleTimeoutInput",
-            "Idle timeout in milliseconds",
-            f"Prompt a response when the user stays silent this long, {idle_low}–{idle_high} ms "
-            "(server default: no timeout)",
-            _IDLE_TIMEOUT_SPAN,
-            step=1_000,
-            start=idle_low,
-            suffix=" ms",
+            "idleTimeoutInput", "turn_detection.idle_timeout_ms", step=1_000
         )
         self.createResponseInput = self._tri_state(
-            "createResponseInput",
-            "Create response",
-            "Whether the model answers by itself when the user's turn ends (server default: yes)",
+            "createResponseInput", "turn_detection.create_response"
         )
         self.interruptResponseInput = self._tri_state(
-            "interruptResponseInput",
-            "Interrupt response",
-            "Whether the user speaking interrupts a response in progress (server default: yes)",
+            "interruptResponseInput", "turn_detection.interrupt_response"
         )
         self.eagernessInput = self._combo(
             "eagernessInput",
-            "Eagerness",
-            "How soon semantic VAD ends the user's turn: low waits longer, high answers "
-            "sooner, auto is medium",
-            [(SERVER_DEFAULT, None), *((e, e) for e in EAGERNESS)],
+            "turn_detection.eagerness",
+            choice_items(table_field("turn_detection.eagerness")),
         )
-        self._row("Turn detection:", self.turnDetectionInput)
-        self._row("Threshold:", self.vadThresholdInput)
-        self._row("Prefix padding:", self.prefixPaddingInput)
-        self._row("Silence duration:", self.silenceDurationInput)
-        self._row("Idle timeout:", self.idleTimeoutInput)
-        self._row("Create response:", self.createResponseInput)
-        self._row("Interrupt response:", self.interruptResponseInput)
-        self._row("Eagerness:", self.eagernessInput)
+        self._row(self.turnDetectionInput)
+        self._row(self.vadThresholdInput)
+        self._row(self.prefixPaddingInput)
+        self._row(self.silenceDurationInput)
+        self._row(self.idleTimeoutInput)
+        self._row(self.createResponseInput)
+        self._row(self.interruptResponseInput)
+        self._row(self.eagernessInput)
 
     def _dependency_reasons(self) -> dict[str, str]:
         reasons: dict[str, str] = {}
