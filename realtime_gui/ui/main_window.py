@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["MainWindow"]
 
 _T = TypeVar("_T", bound=QObject)
+_Prepared = tuple[PreparedRequest | None, list[FieldProblem]]
 # The window names its own action where core's hints name the command line's.
 _WINDOW_HINTS: Mapping[type[RealtimeGuiError], str] = {
     NoApiKey: "Use Set key… (Ctrl+K) to enter a key, or set OPENAI_API_KEY.",
@@ -305,9 +306,7 @@ class MainWindow(QMainWindow):
         """Everything that keeps Mint disabled, each naming its field."""
         return self._prepare(self.session_config(), self.connection())[1]
 
-    def _prepare(
-        self, config: SessionConfig, connection: Connection
-    ) -> tuple[PreparedRequest | None, list[FieldProblem]]:
+    def _prepare(self, config: SessionConfig, connection: Connection) -> _Prepared:
         """The request Mint would send and no problems, or None and every problem."""
         problems = self.advancedSection.local_problems()
         try:
@@ -492,11 +491,7 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Cancel any mint or keyring call in flight and stop the worker thread.
-
-        Never blocks for long: the host waits at most 50 ms and joins a thread that is
-        still busy later, keeping it alive until then (ui/worker_host.py).
-        """
+        """Cancel what is in flight and stop the worker thread (waits 50 ms at most)."""
         if self._shut_down:
             return
         self._shut_down = True
