@@ -36,6 +36,7 @@ __all__ = [
     "field",
     "inapplicable_reason",
     "subfields",
+    "subfields_for_type",
 ]
 
 PLAIN = Codec()
@@ -112,6 +113,9 @@ class SessionField:
     # GA lacks the field, but a GA body carrying it here is read so validation refuses it.
     read_in_ga: str | None = None
     boolean: bool = False  # true or false only
+    # A sub-field that only some values of its parent's "type" take (turn detection's
+    # settings): those types. Empty: every type takes it.
+    for_types: tuple[str, ...] = ()
     # The model value that means "not set, leave it out of the body".
     empty: Any = None
 
@@ -204,6 +208,9 @@ def _sub(key: str, label: str, about: str, **limits: Any) -> SessionField:
     return SessionField(key, label, about, **limits)
 
 
+_VAD = ("server_vad",)
+_ANY_VAD = ("server_vad", "semantic_vad")
+
 # In the order a hand-written GA body lists them; bodies are built in this order.
 FIELDS: tuple[SessionField, ...] = (
     SessionField(
@@ -278,26 +285,28 @@ FIELDS: tuple[SessionField, ...] = (
              choices=("none", "server_vad", "semantic_vad")),
         _sub("threshold", "Threshold",
              "Voice activity threshold {range} (server default 0.5); higher needs louder "
-             "speech, which suits noisy rooms", span=Span(0, 1)),
+             "speech, which suits noisy rooms", span=Span(0, 1), for_types=_VAD),
         _sub("prefix_padding_ms", "Prefix padding",
              "Audio kept from before the detected start of speech, {range} (server default "
-             "300)", span=Span(0, 10_000, whole=True, unit="ms")),
+             "300)", span=Span(0, 10_000, whole=True, unit="ms"), for_types=_VAD),
         _sub("silence_duration_ms", "Silence duration",
              "Silence that ends the user's turn, {range} (server default 500); shorter "
              "answers sooner but may cut the user off",
-             span=Span(0, 10_000, whole=True, unit="ms")),
+             span=Span(0, 10_000, whole=True, unit="ms"), for_types=_VAD),
         _sub("idle_timeout_ms", "Idle timeout",
              "Prompt a response when the user stays silent this long, {range} (server "
-             "default: no timeout)", span=Span(5_000, 30_000, whole=True, unit="ms")),
+             "default: no timeout)", span=Span(5_000, 30_000, whole=True, unit="ms"),
+             for_types=_VAD),
         _sub("create_response", "Create response",
              "Whether the model answers by itself when the user's turn ends (server "
-             "default: yes)", boolean=True),
+             "default: yes)", boolean=True, for_types=_ANY_VAD),
         _sub("interrupt_response", "Interrupt response",
              "Whether the user speaking interrupts a response in progress (server default: "
-             "yes)", boolean=True),
+             "yes)", boolean=True, for_types=_ANY_VAD),
         _sub("eagerness", "Eagerness",
              "How soon semantic VAD ends the user's turn: low waits longer, high answers "
-             "sooner, auto is medium", choices=("low", "medium", "high", "auto")),
+             "sooner, auto is medium", choices=("low", "medium", "high", "auto"),
+             for_types=("semantic_vad",)),
         beta_lacks=("idle_timeout_ms",),
     ),
     SessionField(
@@ -402,6 +411,15 @@ def field(name: str) -> SessionField:
 def subfields(name: str) -> tuple[SessionField, ...]:
     """The sub-fields of ``name`` (``turn_detection`` -> ``turn_detection.threshold``, ...)."""
     return tuple(f for f in FIELDS if f.parent == name)
+
+
+def subfields_for_type(name: str, kind: str) -> tuple[str, ...]:
+    """The keys of ``name``'s sub-fields that its type ``kind`` takes, besides ``type``.
+
+    ``subfields_for_type("turn_detection", "semantic_vad")`` ->
+    ``("create_response", "interrupt_response", "eagerness")``; "none" takes nothing.
+    """
+    return tuple(f.key for f in subfields(name) if kind in f.for_types)
 
 
 def body_path(name: str, api: ApiShape, kind: SessionType) -> str | None:

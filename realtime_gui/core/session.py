@@ -7,7 +7,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import FieldProblem, InvalidInput
-from .fields import CUSTOM_VOICE_PREFIX, LOGPROBS_INCLUDE, TOP_LEVEL, Span, subfields
+from .fields import (
+    CUSTOM_VOICE_PREFIX,
+    LOGPROBS_INCLUDE,
+    TOP_LEVEL,
+    Span,
+    subfields,
+    subfields_for_type,
+)
 from .fields import body_path as _field_body_path
 from .fields import field as table_field
 from .fields import inapplicable_reason as _field_inapplicable_reason
@@ -223,18 +230,6 @@ def _tool_path(field: str, api: ApiShape) -> str:
 
 
 # Which turn detection settings each type takes (besides its type).
-_TURN_DETECTION_KEYS = {
-    "none": (),
-    "server_vad": (
-        "threshold",
-        "prefix_padding_ms",
-        "silence_duration_ms",
-        "idle_timeout_ms",
-        "create_response",
-        "interrupt_response",
-    ),
-    "semantic_vad": ("eagerness", "create_response", "interrupt_response"),
-}
 
 
 def _check_turn_detection(
@@ -246,7 +241,7 @@ def _check_turn_detection(
             f"must be one of {', '.join(TURN_DETECTION_TYPES)}, got {td.type!r}",
         )
         return
-    allowed = _TURN_DETECTION_KEYS[td.type]
+    allowed = subfields_for_type("turn_detection", td.type)
     for sub in subfields("turn_detection"):
         value = getattr(td, sub.key)
         if sub.key == "type" or value is None:

@@ -13,7 +13,14 @@ from realtime_gui.cli import build_parser
 from realtime_gui.core.bodies import build_body, render_body
 from realtime_gui.core.body_reader import config_from_body
 from realtime_gui.core.convert import beta_to_ga
-from realtime_gui.core.fields import FIELDS, TOP_LEVEL, SessionField, field, subfields
+from realtime_gui.core.fields import (
+    FIELDS,
+    TOP_LEVEL,
+    SessionField,
+    field,
+    subfields,
+    subfields_for_type,
+)
 from realtime_gui.core.session import (
     ApiShape,
     PromptReference,
@@ -384,3 +391,19 @@ def test_a_voice_object_with_more_than_an_id_is_refused_not_a_crash() -> None:
     body = {"session": {"type": "realtime", "audio": {"output": {"voice": {"id": "v", "x": 1}}}}}
     problems = find_problems(config_from_body(GA, body))
     assert [p.field for p in problems] == ["voice"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "settings"),
+    [
+        # The reference: server_vad {threshold, prefix_padding_ms, silence_duration_ms,
+        # idle_timeout_ms, create_response, interrupt_response}; semantic_vad {eagerness,
+        # create_response, interrupt_response}; none (null) takes nothing.
+        ("server_vad", {"threshold", "prefix_padding_ms", "silence_duration_ms",
+                        "idle_timeout_ms", "create_response", "interrupt_response"}),
+        ("semantic_vad", {"eagerness", "create_response", "interrupt_response"}),
+        ("none", set()),
+    ],
+)  # fmt: skip
+def test_which_turn_detection_settings_each_type_takes(kind: str, settings: set[str]) -> None:
+    assert set(subfields_for_type("turn_detection", kind)) == settings

@@ -6,25 +6,13 @@ import dataclasses
 from typing import Any, ClassVar
 
 from ...core.fields import field as table_field
+from ...core.fields import subfields_for_type
 from ...core.session import SessionConfig, TurnDetection
 from ..inputs import choice_items, select_data, select_tri, tri_value
 from .base import AdvancedTab, Applies
 
 __all__ = ["TurnsTab"]
 
-# Which turn-detection settings each type takes. The fields table cannot tell (its sub-fields
-# carry no per-type applicability), so this mirrors the table validation in core/session.py uses.
-TURN_FIELDS: dict[str, tuple[str, ...]] = {
-    "server_vad": (
-        "threshold",
-        "prefix_padding_ms",
-        "silence_duration_ms",
-        "idle_timeout_ms",
-        "create_response",
-        "interrupt_response",
-    ),
-    "semantic_vad": ("eagerness", "create_response", "interrupt_response"),
-}
 # Display text for the table's turn-detection types (the choices and their order are the table's).
 _TURN_LABELS = {
     "none": "None (manual turns)",
@@ -90,12 +78,13 @@ class TurnsTab(AdvancedTab):
 
     def _dependency_reasons(self) -> dict[str, str]:
         reasons: dict[str, str] = {}
-        allowed = TURN_FIELDS.get(self.turnDetectionInput.currentData(), ())
-        for field, name in self.FIELDS.items():
-            sub = field.removeprefix("turn_detection.")
+        chosen = self.turnDetectionInput.currentData()
+        allowed = subfields_for_type("turn_detection", chosen) if chosen else ()
+        for name_in_table, name in self.FIELDS.items():
+            sub = name_in_table.removeprefix("turn_detection.")
             if sub in ("turn_detection", "type") or sub in allowed:
                 continue
-            takers = [_TURN_LABELS[t] for t, subs in TURN_FIELDS.items() if sub in subs]
+            takers = [_TURN_LABELS[t] for t in table_field(name_in_table).for_types]
             reasons[name] = f"choose {' or '.join(takers)} turn detection first"
         return reasons
 
@@ -109,7 +98,7 @@ class TurnsTab(AdvancedTab):
         kind = self.turnDetectionInput.currentData()
         if kind is None:
             return None
-        allowed = TURN_FIELDS.get(kind, ())
+        allowed = subfields_for_type("turn_detection", kind)
         values: dict[str, Any] = {
             "threshold": self.vadThresholdInput.optional_value(),
             "prefix_padding_ms": self.prefixPaddingInput.optional_value(),
