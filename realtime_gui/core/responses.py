@@ -58,6 +58,9 @@ class MintedSecret:
     # What was sent for it (MintClient.send fills it in), so views can set the granted
     # session beside the requested one without remembering the request themselves.
     request: PreparedRequest | None = field(default=None, repr=False, compare=False)
+    # The whole 2xx JSON object as the server sent it (it holds the secret: never shown),
+    # so a token endpoint can hand it on verbatim.
+    upstream: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def as_json(self) -> dict[str, Any]:
         """The ``--json`` form: value, expires_at, session_id, model, api, session."""
@@ -205,6 +208,7 @@ def parse_minted(api: ApiShape, body: bytes, *, now: float | None = None) -> Min
         model=model if isinstance(model, str) else None,
         session=session,
         api=api,
+        upstream=data,
     )
 
 
