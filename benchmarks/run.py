@@ -18,13 +18,14 @@ import imports
 import memory
 import mint_overhead
 import package
+import serve
 import shutdown
 import startup
 from common import BENCH_DIR, PYTHON, Row
 
 BENCHMARKS: dict[str, ModuleType] = {
     module.NAME: module
-    for module in (startup, mint_overhead, event_loop, memory, shutdown, imports, package)
+    for module in (startup, mint_overhead, serve, event_loop, memory, shutdown, imports, package)
 }
 RESULTS = BENCH_DIR / "results" / "latest.json"
 README = BENCH_DIR / "README.md"

@@ -112,6 +112,7 @@ class FakeRealtimeApi:
         self.api_key = api_key
         self.beta_disabled = beta_disabled
         self.requests: list[Recorded] = []
+        self.delay = 0.0  # seconds before every answer
         self._script: list[Canned | Behaviour] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
@@ -391,6 +392,8 @@ class FakeRealtimeApi:
                 received = list(self.headers.items())
                 recorded = Recorded("POST", split.path, split.query, headers, body, received, raw)
                 api.requests.append(recorded)
+                if api.delay:  # a real upstream's think time (benchmarks)
+                    time.sleep(api.delay)
                 scripted = api._next_scripted()
                 if isinstance(scripted, Canned):
                     self._send(scripted.status, scripted.body, scripted.headers)
