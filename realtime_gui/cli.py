@@ -196,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
         "What could not be carried over is explained on stderr.",
     )
     convert.add_argument("path", metavar="PATH|-", help="file to read, or - for stdin")
+    from .cli_serve import add_serve_command
+
+    add_serve_command(commands, _add_request_arguments)
 
     key = commands.add_parser("key", help="manage the API key in the OS keyring")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
@@ -470,6 +473,10 @@ def main(
             return _run_preview(args, env, io)
         if args.command == "convert":
             return _run_convert(args, io)
+        if args.command == "serve":
+            from .cli_serve import run_serve
+
+            return run_serve(args, env, store, io)
         return _run_key(args, env, store, io)
     except RealtimeGuiError as exc:
         _print_error(exc, stderr)
