@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from realtime_gui.ui.main_window import MainWindow
 from realtime_gui.ui.serve_panel import ServePanel, ServeState
+from tests.doubles import InMemoryKeyring, LockedKeyring
 from tests.fake_api import FakeRealtimeApi
 from tests.gui.conftest import WindowFactory
 
@@ -204,17 +205,31 @@ def test_a_port_in_use_shows_the_cores_message_in_the_panel(
     assert not error.isVisible()
 
 
-def test_no_key_shows_in_the_panel_with_the_windows_action(
-    qtbot: QtBot, make_window: WindowFactory, fake_api: FakeRealtimeApi
+@pytest.mark.parametrize(
+    ("backend", "expected"),
+    [
+        (InMemoryKeyring(), ["No API key", "Set key… (Ctrl+K)"]),
+        (LockedKeyring(), ["locked"]),
+    ],
+    ids=["no-key", "locked"],
+)
+def test_key_problems_show_in_the_panel(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    fake_api: FakeRealtimeApi,
+    backend: object,
+    expected: list[str],
 ) -> None:
-    window = make_window(env={"OPENAI_BASE_URL": fake_api.base_url})
+    window = make_window(env={"OPENAI_BASE_URL": fake_api.base_url}, backend=backend)
     panel = open_panel(qtbot, window)
     panel.servePortInput.setValue(0)
     panel.serveToggle.click()
     qtbot.waitUntil(panel.serveErrorLabel.isVisible, timeout=WAIT_MS)
-    assert "No API key" in panel.serveErrorLabel.text()
-    assert "Set key… (Ctrl+K)" in panel.serveErrorLabel.text()
-    assert panel.state is ServeState.STOPPED
+    for text in expected:
+        assert text in panel.serveErrorLabel.text()
+    assert "Traceback" not in panel.serveErrorLabel.text()
+    assert panel.state is ServeState.STOPPED and panel.serveUrlField.text() == ""
+    assert fake_api.requests == []
 
 
 def test_toggling_off_stops_the_server_without_waiting_on_the_gui_thread(
