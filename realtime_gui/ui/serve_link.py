@@ -85,6 +85,7 @@ class ServeLink(QObject):
             pane.setTabVisible(pane.addTab(panel, SERVE_TAB_TITLE), False)
             panel.startRequested.connect(self._on_start_requested)
             panel.stopRequested.connect(self._on_stop_requested)
+            panel.message.connect(self._window.statusBar().showMessage)
             self._panel = panel
             self.loadServing.emit()
         return self._panel

@@ -86,13 +86,14 @@ def _named(widget: QWidget, name: str, accessible: str, tip: str) -> None:
 class ServePanel(QWidget):
     """Inputs, state and log of the token server; the link (serve_link.py) runs it.
 
-    Signals out: ``startRequested(ServeOptions)`` and ``stopRequested()``. Methods in:
+    Signals out: ``startRequested(ServeOptions)``, ``stopRequested()``, ``message``. In:
     ``show_defaults``, ``show_starting``, ``show_serving``, ``show_failed``,
     ``show_stopping``, ``show_stopped``, ``show_session_note`` and ``add_event``.
     """
 
     startRequested = Signal(object)  # ServeOptions
     stopRequested = Signal()
+    message = Signal(str, int)  # status bar text and how long to show it (ms)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -341,10 +342,7 @@ class ServePanel(QWidget):
     def _copy(self, field: QLineEdit, what: str) -> None:
         if field.text():
             QGuiApplication.clipboard().setText(field.text())
-            window = self.window()
-            bar = getattr(window, "statusBar", None)
-            if callable(bar):
-                bar().showMessage(f"{what} copied to the clipboard", 3000)
+            self.message.emit(f"{what} copied to the clipboard", 3000)
 
     @Slot(bool)
     def _toggle_reveal(self, shown: bool) -> None:

@@ -223,6 +223,14 @@ def close_while_serving(app: QApplication, api: FakeRealtimeApi) -> None:
     assert pump(app, lambda: refuses_connections(url)), "the server outlived its window"
 
 
+def drop_while_serving(app: QApplication, api: FakeRealtimeApi) -> None:
+    holder = [new_window(api)]
+    url = start_serving(app, holder[0])
+    timed(lambda: drop(holder))
+    assert all_hosts_stopped(app), "the worker thread of a dropped window kept running"
+    assert pump(app, lambda: refuses_connections(url)), "the server outlived its window"
+
+
 def quit_while_serving(app: QApplication, api: FakeRealtimeApi) -> None:
     window = new_window(api)
     url = start_serving(app, window)
@@ -241,6 +249,7 @@ SCENARIOS: dict[str, Callable[[QApplication, FakeRealtimeApi], None]] = {
     "quit-during-keyring-hang": quit_during_keyring_hang,
     "quit-during-warm-up": quit_during_warm_up,
     "close-while-serving": close_while_serving,
+    "drop-while-serving": drop_while_serving,
     "quit-while-serving": quit_while_serving,
 }
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -137,6 +138,34 @@ def test_an_invalid_form_keeps_serving_the_last_valid_session(
     assert fake_api.requests[-1].body["session"]["audio"]["output"]["voice"] == "verse"
     window.voiceInput.setEditText("verse")  # valid again, and the one served: no note
     qtbot.waitUntil(lambda: not panel.serveSessionLabel.isVisible(), timeout=WAIT_MS)
+
+
+def test_an_invalid_form_does_not_start_and_names_the_field(
+    qtbot: QtBot, served: tuple[MainWindow, ServePanel], fake_api: FakeRealtimeApi
+) -> None:
+    window, panel = served
+    window.voiceInput.setEditText("not a voice!")
+    panel.serveToggle.click()
+    assert panel.serveErrorLabel.isVisible()
+    assert "voice" in panel.serveErrorLabel.text()
+    assert panel.state is ServeState.STOPPED and not panel.serveToggle.isChecked()
+    qtbot.wait(100)  # a start that went to the worker anyway would report back by now
+    assert panel.serveUrlField.text() == "" and fake_api.requests == []
+
+
+def test_copy_buttons_copy_url_and_token(
+    qtbot: QtBot, served: tuple[MainWindow, ServePanel]
+) -> None:
+    window, panel = served
+    panel.serveRequireToken.setChecked(True)
+    url = start_serving(qtbot, panel)
+    clipboard = QGuiApplication.clipboard()
+    panel.serveCopyUrlButton.click()
+    assert clipboard.text() == url
+    assert "URL copied" in window.statusBar().currentMessage()
+    panel.serveCopyTokenButton.click()
+    assert clipboard.text() == panel.serveTokenField.text() != ""
+    clipboard.clear()
 
 
 def test_require_token_refuses_callers_without_it(
