@@ -237,3 +237,17 @@ def test_set_session_changes_what_is_served(serve: StartServe, fake_api: FakeRea
         "gpt-realtime",
         "gpt-realtime-mini",
     ]
+
+
+def test_beta_override_is_read_in_the_ga_layout(
+    serve: StartServe, fake_api: FakeRealtimeApi
+) -> None:
+    server = serve(BETA_CONFIG, policy=ServePolicy(allow_override=frozenset({"session.voice"})))
+    answer = httpx.post(
+        server.url + "/token",
+        json={"session": {"voice": "ash"}, "expires_after": {"seconds": 7200}},
+    )
+    assert answer.status_code == 200
+    sent = fake_api.requests[0].body
+    assert sent["voice"] == "ash"
+    assert sent["client_secret"]["expires_after"]["seconds"] == 600

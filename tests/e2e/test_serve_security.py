@@ -20,7 +20,10 @@ ALLOWED = "http://localhost:5173"
 
 
 # -- Host ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("host", ["evil.example:{port}", "127.0.0.1:1", "localhost"])
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example:{port}", "127.0.0.1:1", "localhost", "[::1", "a:b:c", "127.0.0.1:{port}.evil"],
+)
 def test_a_foreign_host_is_403_before_anything_else(
     serve: StartServe, fake_api: FakeRealtimeApi, host: str
 ) -> None:

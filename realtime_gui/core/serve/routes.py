@@ -77,7 +77,7 @@ class TokenApp:
             ServeEvent(
                 time=self._clock(),
                 method=request.method,
-                path=request.url.path,
+                path=str(scope.get("path", "")),
                 origin=origin,
                 status=answer.status,
                 session_id=answer.session_id,
@@ -103,7 +103,7 @@ class TokenApp:
                 code="origin_not_allowed",
             ), False
         cors = origin is not None
-        path, method = request.url.path, request.method
+        path, method = str(request.scope.get("path", "")), request.method
         if method == "OPTIONS":
             headers = {
                 "Access-Control-Allow-Methods": ALLOW_METHODS,
