@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import textwrap
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from realtime_gui.ui.main_window import MainWindow
 from realtime_gui.ui.serve_panel import ServePanel, ServeState
+from tests.conftest import PYTHON
 from tests.doubles import InMemoryKeyring, LockedKeyring
 from tests.fake_api import FakeRealtimeApi
 from tests.gui.conftest import WindowFactory
@@ -301,3 +306,51 @@ def test_log_labels_name_no_secret_kind(served: tuple[MainWindow, ServePanel]) -
     headers = [view.horizontalHeaderItem(c).text() for c in range(view.columnCount())]  # type: ignore[union-attr]
     assert headers == ["Time", "Origin", "Route", "Status", "Session / error"]
     assert isinstance(panel.findChild(QLabel, "serveOriginsError"), QLabel)
+
+
+def test_the_server_stack_is_imported_on_the_worker_never_the_gui_thread(
+    tmp_path: Path,
+) -> None:
+    # Importing core.serve (uvicorn, starlette) takes about 100 ms: the GUI thread may not.
+    code = textwrap.dedent(
+        f"""
+        import sys, threading, time
+        from pathlib import Path
+        importers = []
+
+        class Spy:
+            def find_spec(self, name, path=None, target=None):
+                if name == "uvicorn":
+                    importers.append(threading.current_thread() is threading.main_thread())
+                return None
+
+        sys.meta_path.insert(0, Spy())
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from realtime_gui.app import create_window
+        window = create_window(env={{}}, settings_path=Path({str(tmp_path)!r}) / "s.ini")
+        window.show()
+        app.processEvents()
+        window.menus.serveAction.trigger()
+        panel = window.serveLink.panel
+        deadline = time.monotonic() + 20
+        while panel.state.value == "loading" and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.005)
+        panel.serveOriginsInput.setText("http://app.test:5173")  # parsed on the GUI thread
+        print("STATE", panel.state.value, "MAIN", importers)
+        window.close()
+        """
+    )
+    done = subprocess.run(
+        [PYTHON, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")},
+            "QT_QPA_PLATFORM": "offscreen",
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    assert "STATE stopped MAIN [False]" in done.stdout, done.stdout + done.stderr
