@@ -31,6 +31,7 @@ from .mint_bar import MintBar
 from .request_pane import ImportedConfig, RequestPane
 from .saved_body import restore_body, save_body
 from .secret_view import SecretView
+from .serve_link import ServeLink
 from .session_form import SessionForm
 from .worker import MintFailed, MintJob, MintSucceeded
 from .worker_host import WorkerHost
@@ -61,15 +62,16 @@ class MainWindow(QMainWindow):
     wires them to each other and to the worker, and keeps the mint bookkeeping. To add a
     part: build it in ``_build_parts`` (or on first use behind a property, like the banner),
     place it in ``_layout``, connect it in ``_connect_parts``, forward what automation uses.
-    A serve panel and a history go into the request pane as tabs, with View menu entries
-    (``ui/menus.py``); a profile switcher goes into the key line's row and sets the profile
-    of the key line and the mints; a tray icon is owned here and reuses the menu's actions.
+    The Serve tab is run by ``ServeLink`` (ui/serve_link.py); a history goes into the request
+    pane the same way; a profile switcher goes into the key line's row; a tray icon is owned
+    here and reuses the menu's actions.
     """
 
     mintRequested = Signal(object)  # MintJob
     keyStatusRequested = Signal(str)
     keyActionRequested = Signal(object)  # KeyAction
     warmUpRequested = Signal(str)
+    refreshed = Signal(bool)  # after each refresh: whether the form can be sent
     _ready = False  # False while building or loading: no refresh in between
 
     def __init__(
@@ -137,18 +139,15 @@ class MainWindow(QMainWindow):
         self.modelInput = form.modelInput
         self.voiceInput = form.voiceInput
         self.instructionsInput = form.instructionsInput
-        self.modalityAudio = form.modalityAudio
-        self.modalityText = form.modalityText
+        self.modalityAudio, self.modalityText = form.modalityAudio, form.modalityText
         self.ttlInput = form.ttlInput
-        secret = self.secretView
-        self.secretField = secret.secretField
-        self.revealButton = secret.revealButton
-        self.copyButton = secret.copyButton
-        self.countdownLabel = secret.countdownLabel
-        self.expiresAtLabel = secret.expiresAtLabel
-        self.sessionInfoLabel = secret.sessionInfoLabel
-        pane = self.requestPane
-        self.detailTabs = pane
+        self.secretField = self.secretView.secretField
+        self.revealButton = self.secretView.revealButton
+        self.copyButton = self.secretView.copyButton
+        self.countdownLabel = self.secretView.countdownLabel
+        self.expiresAtLabel = self.secretView.expiresAtLabel
+        self.sessionInfoLabel = self.secretView.sessionInfoLabel
+        self.detailTabs = pane = self.requestPane
         self.requestPreview = pane.requestPreview
         self.copyPreviewButton = pane.copyPreviewButton
         self.editJsonButton = pane.editJsonButton
@@ -239,6 +238,7 @@ class MainWindow(QMainWindow):
         self._worker.failed.connect(self._on_failed)
         self._worker.keyStatusChanged.connect(self._on_key_status)
         self._worker.keyActionDone.connect(self.keyStatus.show_result)
+        self.serveLink = ServeLink(self, self._worker, self.menus.serveAction, self._profile)
 
     # -- parts built on first use ---------------------------------------------------------
     @property
@@ -334,6 +334,7 @@ class MainWindow(QMainWindow):
         can_mint = self.mintBar.show_state(problems, busy=self.is_minting, closed=self._shut_down)
         self.mintAction.setEnabled(can_mint)
         self.requestPane.show_request(self._prepared, config, problems)
+        self.refreshed.emit(self._prepared is not None)
 
     @Slot(object, object)
     def _on_shape_changed(self, api: ApiShape, kind: SessionType) -> None:

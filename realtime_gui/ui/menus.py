@@ -10,9 +10,9 @@ __all__ = ["WindowMenus"]
 
 
 class WindowMenus(QObject):
-    """File (Mint, Set key, Quit), Edit (Copy secret) and Help (About).
+    """File (Mint, Set key, Quit), Edit (Copy secret), View (Serve panel) and Help (About).
 
-    A View menu (serve panel, history) and a Profile menu go between Edit and Help; a tray
+    A history entry goes into View, and a Profile menu between View and Help; a tray
     icon's menu reuses these actions.
     """
 
@@ -24,6 +24,9 @@ class WindowMenus(QObject):
         self.quitAction = self._action("&Quit", "Ctrl+Q")
         self.copyAction = self._action("&Copy secret", "Ctrl+Shift+C")
         self.copyAction.setEnabled(False)  # until there is a secret
+        self.serveAction = self._action("&Serve panel", "Ctrl+Shift+S")
+        self.serveAction.setCheckable(True)
+        self.serveAction.setToolTip("Show or hide the Serve tab: a local token endpoint")
         self.aboutAction = self._action("&About realtime-gui")
         self.aboutAction.triggered.connect(self._about)
 
@@ -33,6 +36,7 @@ class WindowMenus(QObject):
         file_menu.addSeparator()
         file_menu.addAction(self.quitAction)
         bar.addMenu("&Edit").addAction(self.copyAction)
+        bar.addMenu("&View").addAction(self.serveAction)
         bar.addMenu("&Help").addAction(self.aboutAction)
 
     def _action(self, text: str, *keys: str) -> QAction:

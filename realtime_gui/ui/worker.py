@@ -13,6 +13,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 from ..core.credentials import KeyStatus
 from ..core.errors import CredentialError, MintCancelled, RealtimeGuiError
 from ..core.responses import MintedSecret
+from .serve_runner import (
+    ServeRunner,
+    ServeSession,
+    ServeStart,
+    ServeStartFailed,
+)
 
 if TYPE_CHECKING:
     from ..core.client import MintClient
@@ -105,6 +111,13 @@ class MintWorker(QObject):
     failed = Signal(object)  # MintFailed
     keyStatusChanged = Signal(object)  # KeyStatus
     keyActionDone = Signal(object)  # KeyActionResult
+    serveReady = Signal(object)  # ServeDefaults
+    serveStarted = Signal(object)  # ServeStarted
+    serveFailed = Signal(object)  # ServeStartFailed
+    serveStopped = Signal(int)  # the job id of the start it ends
+    serveSessionApplied = Signal(object)  # ServeSessionApplied
+    # Emitted on the server's own thread; Qt queues it to the window's thread.
+    serveEvent = Signal(object)  # core.serve.ServeEvent
 
     def __init__(
         self,
@@ -119,6 +132,7 @@ class MintWorker(QObject):
         self._client_factory = client_factory
         self._store: KeyStore | None = None
         self._client: MintClient | None = None
+        self._serving = ServeRunner()
         # Set from the GUI thread by cancel(); the worker is finished for good then.
         self._cancelled = False
 
@@ -196,6 +210,44 @@ class MintWorker(QObject):
         self.keyActionDone.emit(result)
         self.refresh_key_status(action.profile)
 
+    # -- the token server (the window's Serve panel) -----------------------------------
+    @Slot()
+    def load_serving(self) -> None:
+        """Import the server stack here, not on the GUI thread, and report its defaults."""
+        try:
+            self.serveReady.emit(self._serving.load())
+        except Exception as exc:  # a broken install must not kill the thread
+            self.serveFailed.emit(ServeStartFailed(0, _unexpected(exc)))
+
+    @Slot(object)
+    def start_serving(self, job: ServeStart) -> None:
+        """Resolve the key and start the server; the answer is serveStarted or serveFailed."""
+        if self._cancelled:
+            return
+        try:
+            key = self._key_store().resolve(job.profile)
+            started = self._serving.start(job, key.value, self.serveEvent.emit)
+        except RealtimeGuiError as exc:
+            self.serveFailed.emit(ServeStartFailed(job.job_id, exc))
+            return
+        except Exception as exc:
+            self.serveFailed.emit(ServeStartFailed(job.job_id, _unexpected(exc)))
+            return
+        if self._cancelled:  # the window closed while the server was starting
+            self._serving.stop()
+            return
+        self.serveStarted.emit(started)
+
+    @Slot(object)
+    def update_serving(self, session: ServeSession) -> None:
+        self.serveSessionApplied.emit(self._serving.set_session(session))
+
+    @Slot(int)
+    def stop_serving(self, job_id: int) -> None:
+        """Stop the server (up to about 1 s, here rather than on the GUI thread)."""
+        self._serving.stop()
+        self.serveStopped.emit(job_id)
+
     def cancel(self) -> None:
         """Called from the GUI thread when the window closes: end in-flight work now.
 
@@ -207,6 +259,8 @@ class MintWorker(QObject):
             self._client.cancel()
         if self._store is not None:
             self._store.cancel()
+        # The GUI thread must not wait up to a second for it: a thread of its own stops it.
+        self._serving.stop_in_background()
 
     @Slot()
     def shutdown(self) -> None:

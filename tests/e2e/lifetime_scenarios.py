@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -190,6 +191,53 @@ def quit_during_warm_up(app: QApplication, api: FakeRealtimeApi) -> None:
     quit_and_time(app)
 
 
+def start_serving(app: QApplication, window: MainWindow) -> str:
+    """Open the Serve tab, serve on a free port, and prove it answers; returns its URL."""
+    from realtime_gui.ui.serve_panel import ServeState
+
+    window.menus.serveAction.trigger()
+    panel = window.serveLink.panel
+    assert pump(app, lambda: panel.state is ServeState.STOPPED), "the server stack never loaded"
+    panel.servePortInput.setValue(0)
+    panel.serveToggle.click()
+    assert pump(app, lambda: panel.state is ServeState.SERVING), "serving never started"
+    url = panel.serveUrlField.text()
+    assert httpx.get(f"{url}/token").status_code == 200
+    return url
+
+
+def refuses_connections(url: str) -> bool:
+    try:
+        httpx.get(f"{url}/health", timeout=1.0)
+    except httpx.ConnectError:
+        return True
+    return False
+
+
+def close_while_serving(app: QApplication, api: FakeRealtimeApi) -> None:
+    window = new_window(api)
+    url = start_serving(app, window)
+    # The server's stop takes up to a second: it must run off the GUI thread.
+    timed(window.close)
+    assert all_hosts_stopped(app)
+    assert pump(app, lambda: refuses_connections(url)), "the server outlived its window"
+
+
+def drop_while_serving(app: QApplication, api: FakeRealtimeApi) -> None:
+    holder = [new_window(api)]
+    url = start_serving(app, holder[0])
+    timed(lambda: drop(holder))
+    assert all_hosts_stopped(app), "the worker thread of a dropped window kept running"
+    assert pump(app, lambda: refuses_connections(url)), "the server outlived its window"
+
+
+def quit_while_serving(app: QApplication, api: FakeRealtimeApi) -> None:
+    window = new_window(api)
+    url = start_serving(app, window)
+    quit_and_time(app)
+    assert pump(app, lambda: refuses_connections(url)), "the server outlived the application"
+
+
 SCENARIOS: dict[str, Callable[[QApplication, FakeRealtimeApi], None]] = {
     "drop-idle": drop_idle,
     "drop-mid-mint": drop_mid_mint,
@@ -200,6 +248,9 @@ SCENARIOS: dict[str, Callable[[QApplication, FakeRealtimeApi], None]] = {
     "quit-mid-mint": quit_mid_mint,
     "quit-during-keyring-hang": quit_during_keyring_hang,
     "quit-during-warm-up": quit_during_warm_up,
+    "close-while-serving": close_while_serving,
+    "drop-while-serving": drop_while_serving,
+    "quit-while-serving": quit_while_serving,
 }
 
 
