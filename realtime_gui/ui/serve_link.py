@@ -7,13 +7,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..core.errors import InvalidInput
-from .serve_runner import (
-    ServeSession,
-    ServeSessionApplied,
-    ServeStart,
-    ServeStarted,
-    ServeStartFailed,
-)
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
@@ -22,7 +15,13 @@ if TYPE_CHECKING:
     from ..core.session import SessionConfig
     from .main_window import MainWindow
     from .serve_panel import ServeOptions, ServePanel
-    from .serve_runner import ServeDefaults
+    from .serve_runner import (
+        ServeDefaults,
+        ServeSession,
+        ServeSessionApplied,
+        ServeStarted,
+        ServeStartFailed,
+    )
     from .worker import MintWorker
 
 __all__ = ["SERVE_TAB_TITLE", "ServeLink"]
@@ -107,6 +106,8 @@ class ServeLink(QObject):
     # -- from the panel -------------------------------------------------------------------
     @Slot(object)
     def _on_start_requested(self, options: ServeOptions) -> None:
+        from .serve_runner import ServeSession, ServeStart  # only once serving is asked for
+
         panel, window = self.panel, self._window
         problems = window.problems()
         if problems:
@@ -184,6 +185,8 @@ class ServeLink(QObject):
 
     def _follow_form(self) -> None:
         """Send the form's session to the server if it is valid and not the one served."""
+        from .serve_runner import ServeSession
+
         window, panel = self._window, self.panel
         if window.problems():
             panel.show_session_note(_LAST_VALID, problem=True)

@@ -13,17 +13,12 @@ from PySide6.QtCore import QObject, Signal, Slot
 from ..core.credentials import KeyStatus
 from ..core.errors import CredentialError, MintCancelled, RealtimeGuiError
 from ..core.responses import MintedSecret
-from .serve_runner import (
-    ServeRunner,
-    ServeSession,
-    ServeStart,
-    ServeStartFailed,
-)
 
 if TYPE_CHECKING:
     from ..core.client import MintClient
     from ..core.credentials import KeyStore
     from ..core.request import PreparedRequest
+    from .serve_runner import ServeRunner, ServeSession, ServeStart
 
 __all__ = [
     "KeyAction",
@@ -132,7 +127,7 @@ class MintWorker(QObject):
         self._client_factory = client_factory
         self._store: KeyStore | None = None
         self._client: MintClient | None = None
-        self._serving = ServeRunner()
+        self._runner: ServeRunner | None = None  # made when the Serve panel is first used
         # Set from the GUI thread by cancel(); the worker is finished for good then.
         self._cancelled = False
 
@@ -211,13 +206,22 @@ class MintWorker(QObject):
         self.refresh_key_status(action.profile)
 
     # -- the token server (the window's Serve panel) -----------------------------------
+    @property
+    def _serving(self) -> ServeRunner:
+        # Imported on first use: most sessions never serve, and start-up pays for each module.
+        if self._runner is None:
+            from .serve_runner import ServeRunner
+
+            self._runner = ServeRunner()
+        return self._runner
+
     @Slot()
     def load_serving(self) -> None:
         """Import the server stack here, not on the GUI thread, and report its defaults."""
         try:
             self.serveReady.emit(self._serving.load())
         except Exception as exc:  # a broken install must not kill the thread
-            self.serveFailed.emit(ServeStartFailed(0, _unexpected(exc)))
+            self.serveFailed.emit(_start_failed(0, _unexpected(exc)))
 
     @Slot(object)
     def start_serving(self, job: ServeStart) -> None:
@@ -228,10 +232,10 @@ class MintWorker(QObject):
             key = self._key_store().resolve(job.profile)
             started = self._serving.start(job, key.value, self.serveEvent.emit)
         except RealtimeGuiError as exc:
-            self.serveFailed.emit(ServeStartFailed(job.job_id, exc))
+            self.serveFailed.emit(_start_failed(job.job_id, exc))
             return
         except Exception as exc:
-            self.serveFailed.emit(ServeStartFailed(job.job_id, _unexpected(exc)))
+            self.serveFailed.emit(_start_failed(job.job_id, _unexpected(exc)))
             return
         if self._cancelled:  # the window closed while the server was starting
             self._serving.stop()
@@ -260,7 +264,8 @@ class MintWorker(QObject):
         if self._store is not None:
             self._store.cancel()
         # The GUI thread must not wait up to a second for it: a thread of its own stops it.
-        self._serving.stop_in_background()
+        if self._runner is not None:
+            self._runner.stop_in_background()
 
     @Slot()
     def shutdown(self) -> None:
@@ -268,6 +273,12 @@ class MintWorker(QObject):
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+def _start_failed(job_id: int, error: RealtimeGuiError) -> object:
+    from .serve_runner import ServeStartFailed
+
+    return ServeStartFailed(job_id, error)
 
 
 def _unexpected(exc: Exception) -> RealtimeGuiError:

@@ -251,6 +251,7 @@ def test_nothing_hidden_is_loaded_before_the_first_paint(tmp_path: Path) -> None
         "realtime_gui.core.expiry",
         # The Serve panel and the token server load when the View menu first shows them.
         "realtime_gui.ui.serve_panel",
+        "realtime_gui.ui.serve_runner",
         "realtime_gui.ui.serve_log",
         "realtime_gui.core.serve",
         "uvicorn",
