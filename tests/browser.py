@@ -1,25 +1,34 @@
-"""Headless Chromium (Debian's chromium + chromium-driver) driven by Selenium, for page tests.
+"""Headless Chromium (Debian's chromium + chromium-driver), driven over the WebDriver protocol.
 
-CI installs both (.ci/run) and sets CI=true, so a missing browser fails the run there; on a
-developer machine without them the browser tests are skipped with the install command.
+The protocol is a handful of JSON calls to ChromeDriver (W3C WebDriver: new session, go to
+a URL, run a script, end the session), made here with httpx, which the app already uses.
+Selenium would bring trio and its friends into the environment, and httpcore imports trio
+whenever it is installed: the app's memory and its package would grow for a test tool.
+
+CI installs both programs (.ci/run) and sets CI=true, so a missing browser fails the run
+there; on a developer machine without them the browser tests are skipped with the command
+that installs them.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+import httpx
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-# The flags of a browser that must not phone home: this machine's network is closed, and
-# background connections would only slow the start and fill the log.
+# A browser that must not phone home: this machine's network is closed, and background
+# connections would only slow the start and fill the log.
 _FLAGS = (
     "--headless=new",
     "--no-sandbox",  # CI runs as root
@@ -31,6 +40,33 @@ _FLAGS = (
     "--disable-sync",
     "--disable-dev-shm-usage",
 )
+_START_TIMEOUT = 30.0
+_SCRIPT_TIMEOUT_MS = 30_000
+
+
+class Browser:
+    """One WebDriver session: ``get(url)`` and ``execute_async_script(script, *args)``."""
+
+    def __init__(self, driver: httpx.Client, session_id: str) -> None:
+        self._driver = driver
+        self._session = f"/session/{session_id}"
+
+    def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
+        response = self._driver.request(method, self._session + path, json=payload)
+        value = response.json().get("value")
+        if response.status_code != 200:
+            raise AssertionError(f"WebDriver {method} {path}: {response.status_code} {value}")
+        return value
+
+    def get(self, url: str) -> None:
+        self._call("POST", "/url", {"url": url})
+
+    def execute_async_script(self, script: str, *args: Any) -> Any:
+        """Run ``script`` in the page; it finishes by calling its last argument with a value."""
+        return self._call("POST", "/execute/async", {"script": script, "args": list(args)})
+
+    def quit(self) -> None:
+        self._driver.delete(self._session)
 
 
 def require_browser() -> None:
@@ -45,20 +81,55 @@ def require_browser() -> None:
     pytest.skip(message)
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_ready(driver: httpx.Client, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + _START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"chromedriver exited with {process.returncode}")
+        try:
+            if driver.get("/status").json()["value"]["ready"]:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"chromedriver did not answer within {_START_TIMEOUT:g} s")
+
+
 @contextmanager
-def headless_chromium() -> Iterator[webdriver.Chrome]:
-    """A fresh headless browser with a throwaway profile; quit afterwards."""
+def headless_chromium() -> Iterator[Browser]:
+    """A fresh headless browser with a throwaway profile; ended and cleaned up afterwards."""
     require_browser()
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
+    port = _free_port()
     profile = tempfile.mkdtemp(prefix="rtg-chromium-")
-    for flag in (*_FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    # An explicit driver: Selenium Manager must not try to download one.
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    driver.set_script_timeout(30)
+    process = subprocess.Popen(
+        [CHROMEDRIVER, f"--port={port}", "--allowed-ips=127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        yield driver
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as driver:
+            _wait_until_ready(driver, process)
+            options = {"binary": CHROMIUM, "args": [*_FLAGS, f"--user-data-dir={profile}"]}
+            capabilities = {"browserName": "chrome", "goog:chromeOptions": options}
+            created = driver.post("/session", json={"capabilities": {"alwaysMatch": capabilities}})
+            session_id = created.json()["value"]["sessionId"]
+            browser = Browser(driver, session_id)
+            try:
+                browser._call("POST", "/timeouts", {"script": _SCRIPT_TIMEOUT_MS})
+                yield browser
+            finally:
+                browser.quit()
     finally:
-        driver.quit()
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         shutil.rmtree(profile, ignore_errors=True)
