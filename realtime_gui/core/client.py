@@ -13,7 +13,6 @@ from types import TracebackType
 from typing import Any
 
 import httpcore
-import httpx
 
 from .credentials import check_key
 from .endpoint import (
@@ -34,6 +33,7 @@ from .errors import (
     TlsError,
     UnusableResponse,
 )
+from .httpx_import import httpx
 from .request import PreparedRequest, prepare
 from .responses import MintedSecret, error_from_response, parse_minted
 

@@ -87,3 +87,11 @@ def test_opening_the_window_does_not_import_the_command_line() -> None:
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
     assert "realtime_gui.ui.main_window" in imported  # the window really opened
     assert "realtime_gui.cli" not in imported and "getpass" not in imported
+
+
+def test_the_http_client_does_not_load_httpx_command_line_helpers() -> None:
+    # click (a dependency of uvicorn) and pygments are installed here, and `import httpx`
+    # would load both for its own command line; the app never runs it.
+    modules = _modules_after("import realtime_gui.core.client")
+    assert "httpx" in modules and "realtime_gui.core.client" in modules
+    assert "click" not in modules and "pygments" not in modules
