@@ -10,7 +10,7 @@ from typing import Any
 
 from .session import ApiShape
 
-__all__ = ["DiffRow", "DiffStatus", "diff_session", "requested_session"]
+__all__ = ["DiffRow", "DiffStatus", "diff_session", "differing_paths", "requested_session"]
 
 
 class DiffStatus(str, Enum):
@@ -72,3 +72,9 @@ def diff_session(requested: Mapping[str, Any], granted: Mapping[str, Any]) -> li
         if path not in got
     ]
     return rows
+
+
+def differing_paths(requested: Mapping[str, Any], granted: Mapping[str, Any]) -> list[str]:
+    """The fields granted differently from what was asked, or asked for and missing."""
+    differ = (DiffStatus.CHANGED, DiffStatus.MISSING)
+    return [row.path for row in diff_session(requested, granted) if row.status in differ]

@@ -70,6 +70,9 @@ class RequestPane(QTabWidget):
         self.setObjectName("detailTabs")
         self._current_config = current_config
         self._granted: GrantedSessionView | None = None
+        # The last granted session, until the table is built to show it (on first look).
+        self._pending: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None
+        self.currentChanged.connect(self._on_tab_changed)
 
         self.requestPreview = QPlainTextEdit(self)
         self.requestPreview.setObjectName("requestPreview")
@@ -156,19 +159,33 @@ class RequestPane(QTabWidget):
             view = GrantedSessionView(self)
             placeholder = self.widget(GRANTED_TAB)
             current = self.currentIndex()
+            self._granted = view  # first: swapping the tabs below emits currentChanged
+            title = self.tabText(GRANTED_TAB)
             self.removeTab(GRANTED_TAB)
-            self.insertTab(GRANTED_TAB, view, "Granted session")
+            self.insertTab(GRANTED_TAB, view, title)
             self.setCurrentIndex(current)
             if placeholder is not None:
                 placeholder.deleteLater()
-            self._granted = view
+            if self._pending is not None:
+                view.show_session(*self._pending)
         return self._granted
 
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        if index == GRANTED_TAB and self._granted is None and self._pending is not None:
+            _ = self.grantedSessionView  # built when first looked at
+
     def show_granted(self, requested: Mapping[str, Any], granted: Mapping[str, Any]) -> None:
-        """Compare what was asked with what the server granted; the tab counts differences."""
-        view = self.grantedSessionView
-        view.show_session(requested, granted)
-        differing = len(view.differing_paths())
+        """Compare what was asked with what the server granted; the tab counts differences.
+
+        The table itself is built when the tab is first looked at (or asked for by name).
+        """
+        from ..core.session_diff import differing_paths
+
+        self._pending = (requested, granted)
+        if self._granted is not None:
+            self._granted.show_session(requested, granted)
+        differing = len(differing_paths(requested, granted))
         self.setTabText(
             GRANTED_TAB, f"Granted session ({differing} differ)" if differing else "Granted session"
         )

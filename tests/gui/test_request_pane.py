@@ -50,16 +50,28 @@ def test_copy_request(qtbot: QtBot, pane: RequestPane) -> None:
     assert "redacted" in signal.args[0]
 
 
-def test_granted_tab_is_a_placeholder_until_a_session_is_shown(pane: RequestPane) -> None:
+def test_granted_tab_is_a_placeholder_until_it_is_looked_at(pane: RequestPane) -> None:
     assert isinstance(pane.widget(1), QLabel) and pane.granted_built is None
     pane.setCurrentIndex(0)
     pane.show_granted(
         {"type": "realtime", "model": "gpt-realtime"},
         {"type": "realtime", "model": "gpt-realtime-2025-08-28"},
     )
+    # The tab counts the differences at once; the table waits until someone looks.
+    assert pane.tabText(1) == "Granted session (1 differ)"
+    assert pane.granted_built is None and isinstance(pane.widget(1), QLabel)
+    pane.setCurrentIndex(1)
     view = pane.widget(1)
     assert isinstance(view, GrantedSessionView) and view is pane.grantedSessionView
-    assert pane.tabText(1) == "Granted session (1 differ)"
+    assert view.differing_paths() == ["model"]
+    assert pane.currentIndex() == 1
+
+
+def test_the_granted_table_asked_for_by_name_shows_the_last_session(pane: RequestPane) -> None:
+    pane.show_granted({"model": "a"}, {"model": "a", "voice": "alloy"})
+    pane.show_granted({"model": "a"}, {"model": "b"})
+    view = pane.grantedSessionView  # built now, with the latest session
+    assert view.differing_paths() == ["model"]
     assert pane.currentIndex() == 0  # building it did not switch tabs
 
 

@@ -141,8 +141,11 @@ def test_advanced_panel_and_granted_view_are_built_on_first_use(
     assert not panel.isVisible()
     window.mint()
     wait_for_secret(qtbot, window)
+    assert built(window, "grantedSessionView") is None  # minted, but nobody looked yet
+    window.detailTabs.setCurrentIndex(1)
     assert built(window, "grantedSessionView") is window.grantedSessionView
     assert window.detailTabs.widget(1) is window.grantedSessionView
+    assert window.grantedSessionView.topLevelItemCount() > 0  # the session shown at once
 
 
 def test_advanced_settings_restored_without_building_the_panel(

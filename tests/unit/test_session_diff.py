@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from realtime_gui.core.session import ApiShape
-from realtime_gui.core.session_diff import DiffStatus, diff_session, requested_session
+from realtime_gui.core.session_diff import (
+    DiffStatus,
+    diff_session,
+    differing_paths,
+    requested_session,
+)
 
 
 def test_rows_say_same_changed_default_and_missing() -> None:
@@ -50,3 +55,9 @@ def test_a_real_change_of_a_float_is_still_changed() -> None:
     assert rows["speed"].status is DiffStatus.CHANGED
     rows = {row.path: row for row in diff_session({"threshold": 0}, {"threshold": 1e-9})}
     assert rows["threshold"].status is DiffStatus.CHANGED
+
+
+def test_differing_paths_are_the_changed_and_the_missing() -> None:
+    requested = {"model": "a", "audio": {"output": {"voice": "marin"}}, "instructions": "x"}
+    granted = {"model": "a-2025", "audio": {"output": {"voice": "marin"}}, "tools": []}
+    assert differing_paths(requested, granted) == ["model", "instructions"]
