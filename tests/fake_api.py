@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from tests.fake_realtime import CALLS_PATHS, WEBSOCKET_PATHS, RealtimeSide
+
 GA_PATH = "/v1/realtime/client_secrets"
 BETA_PATH = "/v1/realtime/sessions"
 AZURE_PREVIEW_PATH = "/openai/realtimeapi/sessions"
@@ -113,6 +115,8 @@ class FakeRealtimeApi:
         self.beta_disabled = beta_disabled
         self.requests: list[Recorded] = []
         self.delay = 0.0  # seconds before every answer
+        self.realtime = RealtimeSide(api_key)  # the WebSocket and WebRTC side, same port
+        self.pages: dict[str, tuple[str, bytes]] = {}  # GET path -> (content type, bytes)
         self._script: list[Canned | Behaviour] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
@@ -126,6 +130,10 @@ class FakeRealtimeApi:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def azure_base_url(self) -> str:
@@ -161,6 +169,15 @@ class FakeRealtimeApi:
     def _next_scripted(self) -> Canned | Behaviour | None:
         with self._lock:
             return self._script.pop(0) if self._script else None
+
+    def _issued(self, payload: dict[str, Any]) -> None:
+        """Remember a minted secret so the Realtime side can redeem it once."""
+        if "client_secret" in payload:  # Beta: the session is the top level
+            secret = payload["client_secret"]
+            session = {k: v for k, v in payload.items() if k != "client_secret"}
+        else:
+            secret, session = payload, payload["session"]
+        self.realtime.issue(secret["value"], session, secret["expires_at"])
 
     # -- the documented behaviour ---------------------------------------------------
     def _check_auth(self, headers: dict[str, str], *, azure: bool) -> None:
@@ -391,6 +408,9 @@ class FakeRealtimeApi:
                     body = None
                 received = list(self.headers.items())
                 recorded = Recorded("POST", split.path, split.query, headers, body, received, raw)
+                if split.path in CALLS_PATHS:  # WebRTC: an SDP offer, not a mint
+                    api.realtime.handle_call(self, raw)
+                    return
                 api.requests.append(recorded)
                 if api.delay:  # a real upstream's think time (benchmarks)
                     time.sleep(api.delay)
@@ -406,7 +426,25 @@ class FakeRealtimeApi:
                 except ApiRejection as rejection:
                     self._send(rejection.status, json.dumps(rejection.body()).encode(), {})
                     return
+                api._issued(payload)
                 self._send(200, json.dumps(payload).encode(), {})
+
+            def do_GET(self) -> None:
+                path = urlsplit(self.path).path
+                if (
+                    path in WEBSOCKET_PATHS
+                    and "websocket" in self.headers.get("Upgrade", "").lower()
+                ):
+                    api.realtime.handle_websocket(self)
+                    return
+                if path in api.pages:
+                    content_type, body = api.pages[path]
+                    self._send(200, body, {"Content-Type": content_type})
+                    return
+                self._send(404, error_body(f"Invalid URL (GET {path})", None), {})
+
+            def do_OPTIONS(self) -> None:
+                api.realtime.preflight(self)
 
             def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
                 self.send_response(status)
