@@ -14,14 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
+from .cli_options import add_request_arguments
 from .core.credentials import DEFAULT_PROFILE, ENV_VAR, KeyStore, check_key
 from .core.errors import InvalidInput, NoApiKey, RealtimeGuiError
 from .core.expiry import format_local_time, format_remaining
-from .core.fields import field
 from .core.session import (
-    AUDIO_FORMATS,
-    MODALITIES,
-    NOISE_REDUCTION_TYPES,
     ApiShape,
     SessionConfig,
     SessionType,
@@ -37,118 +34,6 @@ PROG = "realtime-gui"
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_INTERRUPTED = 130
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not (0 < value <= 600):
-        raise argparse.ArgumentTypeError("must be more than 0 and at most 600 seconds")
-    return value
-
-
-def _max_tokens(text: str) -> int | str:
-    if text == "inf":
-        return text
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f'a whole number or "inf", got {text!r}') from None
-
-
-def _range(name: str) -> str:
-    """A field's range as the fields table declares it, in ASCII for any terminal."""
-    span = field(name).span
-    if span is None:
-        raise LookupError(f"{name} has no range in the fields table")
-    return span.text(dash="-")
-
-
-def _add_request_arguments(parser: argparse.ArgumentParser) -> None:
-    """The flags mint and preview share: shape, session fields, connection, whole body."""
-    shape = parser.add_argument_group("API shape")
-    shape.add_argument(
-        "--api",
-        choices=[a.value for a in ApiShape],
-        default=ApiShape.GA.value,
-        help="ga: POST /realtime/client_secrets (default); beta: POST /realtime/sessions",
-    )
-    shape.add_argument(
-        "--type",
-        dest="session_type",
-        choices=[t.value for t in SessionType],
-        default=None,
-        help="GA session type (default realtime)",
-    )
-    session = parser.add_argument_group("session")
-    session.add_argument(
-        "--model", help="realtime model, or the transcription model with --type transcription"
-    )
-    session.add_argument("--voice", help="built-in voice (e.g. marin) or a custom voice_... id")
-    text = session.add_mutually_exclusive_group()
-    text.add_argument("--instructions", metavar="TEXT", help="system instructions")
-    text.add_argument(
-        "--instructions-file", metavar="PATH", help="read instructions from a file (- = stdin)"
-    )
-    session.add_argument(
-        "--modality",
-        dest="modalities",
-        action="append",
-        choices=MODALITIES,
-        default=[],
-        help="output modality; GA takes one, Beta repeats it for text and audio",
-    )
-    # Ranges and choices come from the fields table (choices through session.py).
-    session.add_argument(
-        "--ttl", type=int, metavar="SECONDS", help=f"secret lifetime, {_range('ttl_seconds')}"
-    )
-    session.add_argument("--speed", type=float, help=f"speech speed, {_range('speed')}")
-    session.add_argument("--temperature", type=float, help=f"Beta only, {_range('temperature')}")
-    session.add_argument(
-        "--max-output-tokens",
-        type=_max_tokens,
-        metavar="N|inf",
-        help=_range("max_output_tokens"),
-    )
-    session.add_argument("--input-format", choices=AUDIO_FORMATS, help="input audio format")
-    session.add_argument("--output-format", choices=AUDIO_FORMATS, help="output audio format")
-    session.add_argument("--noise-reduction", choices=NOISE_REDUCTION_TYPES)
-    session.add_argument(
-        "--transcription-model", metavar="MODEL", help="input audio transcription model"
-    )
-    session.add_argument("--language", metavar="ISO639", help="transcription language (en, de…)")
-    session.add_argument("--transcription-prompt", metavar="TEXT")
-    where = parser.add_argument_group("connection")
-    where.add_argument(
-        "--base-url", metavar="URL", help="API base URL (default $OPENAI_BASE_URL or OpenAI's)"
-    )
-    where.add_argument(
-        "--provider",
-        choices=["openai", "azure"],
-        default="openai",
-        help="openai: Authorization: Bearer; azure: api-key header",
-    )
-    where.add_argument(
-        "--timeout", type=_positive_float, metavar="SECONDS", help="overall timeout (default 20)"
-    )
-    body = parser.add_argument_group("whole body")
-    body.add_argument(
-        "--body-file",
-        metavar="PATH",
-        help="send this JSON body (- for stdin), validated first; the session flags do not "
-        "mix with it, --set does",
-    )
-    body.add_argument(
-        "--set",
-        dest="assignments",
-        metavar="PATH=VALUE",
-        action="append",
-        default=[],
-        help="set any body field, e.g. session.audio.input.turn_detection.type=semantic_vad; "
-        "VALUE is parsed as JSON when it parses, else taken as a string (repeatable)",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -173,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit codes: 0 ok, 2 invalid input (nothing sent), 3 no key or keyring problem, "
         "4 the API answered with an error, 5 network failure or timeout.",
     )
-    _add_request_arguments(mint)
+    add_request_arguments(mint)
     mint.add_argument("--profile", default=DEFAULT_PROFILE, help="keyring profile name")
     mint.add_argument(
         "--json",
@@ -187,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         "`mint` would send with the same flags. Sends nothing and needs no key. "
         "Exit 0, or 2 when the input is invalid.",
     )
-    _add_request_arguments(preview)
+    add_request_arguments(preview)
     convert = commands.add_parser(
         "convert",
         help="turn a Beta body (or a curl command) into a GA body",
@@ -198,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("path", metavar="PATH|-", help="file to read, or - for stdin")
     from .cli_serve import add_serve_command
 
-    add_serve_command(commands, _add_request_arguments)
+    add_serve_command(commands, add_request_arguments)
 
     key = commands.add_parser("key", help="manage the API key in the OS keyring")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)

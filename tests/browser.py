@@ -40,6 +40,8 @@ _FLAGS = (
     "--disable-sync",
     "--disable-dev-shm-usage",
 )
+# For pages that call getUserMedia: a synthetic microphone, granted without a prompt.
+FAKE_MEDIA_FLAGS = ("--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")
 _START_TIMEOUT = 30.0
 _SCRIPT_TIMEOUT_MS = 30_000
 
@@ -102,7 +104,7 @@ def _wait_until_ready(driver: httpx.Client, process: subprocess.Popen[bytes]) ->
 
 
 @contextmanager
-def headless_chromium() -> Iterator[Browser]:
+def headless_chromium(extra_flags: tuple[str, ...] = ()) -> Iterator[Browser]:
     """A fresh headless browser with a throwaway profile; ended and cleaned up afterwards."""
     require_browser()
     port = _free_port()
@@ -115,7 +117,10 @@ def headless_chromium() -> Iterator[Browser]:
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as driver:
             _wait_until_ready(driver, process)
-            options = {"binary": CHROMIUM, "args": [*_FLAGS, f"--user-data-dir={profile}"]}
+            options = {
+                "binary": CHROMIUM,
+                "args": [*_FLAGS, *extra_flags, f"--user-data-dir={profile}"],
+            }
             capabilities = {"browserName": "chrome", "goog:chromeOptions": options}
             created = driver.post("/session", json={"capabilities": {"alwaysMatch": capabilities}})
             session_id = created.json()["value"]["sessionId"]

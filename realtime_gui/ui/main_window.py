@@ -24,6 +24,7 @@ from ..core.errors import CredentialError, FieldProblem, InvalidInput, NoApiKey,
 from ..core.request import PreparedRequest, prepare
 from ..core.session import ApiShape, SessionConfig, SessionType
 from .advanced_section import AdvancedSection
+from .automation_names import AutomationNames, forward_names
 from .extra_note import ExtraNote
 from .key_status import KeyStatusLine
 from .menus import WindowMenus
@@ -55,13 +56,14 @@ _WINDOW_HINTS: Mapping[type[RealtimeGuiError], str] = {
 }
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, AutomationNames):
     """The form and the result; all I/O goes through the worker on its own thread.
 
     Each part is a widget with a narrow interface (signals out, a few methods in); the window
     wires them to each other and to the worker, and keeps the mint bookkeeping. To add a
     part: build it in ``_build_parts`` (or on first use behind a property, like the banner),
-    place it in ``_layout``, connect it in ``_connect_parts``, forward what automation uses.
+    place it in ``_layout``, connect it in ``_connect_parts``, forward what automation uses
+    (ui/automation_names.py).
     The Serve tab is run by ``ServeLink`` (ui/serve_link.py); a history goes into the request
     pane the same way; a profile switcher goes into the key line's row; a tray icon is owned
     here and reuses the menu's actions.
@@ -107,7 +109,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.timeout.connect(self._refresh)
 
         self._build_parts()
-        self._forward_attributes()
+        forward_names(self)
         self._build_actions()
         self._layout()
         self._connect_worker()
@@ -127,37 +129,6 @@ class MainWindow(QMainWindow):
         self.advancedSection = AdvancedSection(self)
         self.extraNote = ExtraNote(self)
         self.mintBar = MintBar(self)
-
-    def _forward_attributes(self) -> None:
-        """The parts' widgets under the names tests, benchmarks and automation use."""
-        form = self.sessionForm
-        self.apiShapeInput = form.apiShapeInput
-        self.sessionTypeInput = form.sessionTypeInput
-        self.providerInput = form.providerInput
-        self.baseUrlInput = form.baseUrlInput
-        self.timeoutInput = form.timeoutInput
-        self.modelInput = form.modelInput
-        self.voiceInput = form.voiceInput
-        self.instructionsInput = form.instructionsInput
-        self.modalityAudio, self.modalityText = form.modalityAudio, form.modalityText
-        self.ttlInput = form.ttlInput
-        self.secretField = self.secretView.secretField
-        self.revealButton = self.secretView.revealButton
-        self.copyButton = self.secretView.copyButton
-        self.countdownLabel = self.secretView.countdownLabel
-        self.expiresAtLabel = self.secretView.expiresAtLabel
-        self.sessionInfoLabel = self.secretView.sessionInfoLabel
-        self.detailTabs = pane = self.requestPane
-        self.requestPreview = pane.requestPreview
-        self.copyPreviewButton = pane.copyPreviewButton
-        self.editJsonButton = pane.editJsonButton
-        self.importButton = pane.importButton
-        self.advancedToggle = self.advancedSection.advancedToggle
-        self.mintButton = self.mintBar.mintButton
-        self.mintProgress = self.mintBar.mintProgress
-        self.mintBlockedLabel = self.mintBar.mintBlockedLabel
-        self.keyStatusLabel = self.keyStatus.keyStatusLabel
-        self.apiKeyButton = self.keyStatus.apiKeyButton
 
     def _build_actions(self) -> None:
         self.menus = WindowMenus(self)
