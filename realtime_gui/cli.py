@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .cli_options import add_request_arguments
+from .cli_snippets import add_as_argument, add_snippet_command
 from .core.credentials import DEFAULT_PROFILE, ENV_VAR, KeyStore, check_key
 from .core.errors import InvalidInput, NoApiKey, RealtimeGuiError
 from .core.expiry import format_local_time, format_remaining
@@ -63,8 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     mint.add_argument(
         "--json",
         action="store_true",
-        help="print {value, expires_at, session_id, model, api, session} as JSON",
+        help="print {value, expires_at, session_id, model, api, session} as JSON (= --as json)",
     )
+    add_as_argument(mint)
     preview = commands.add_parser(
         "preview",
         help="print the request mint would send (key redacted); sends nothing",
@@ -84,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_serve import add_serve_command
 
     add_serve_command(commands, add_request_arguments)
+    add_snippet_command(commands)
 
     key = commands.add_parser("key", help="manage the API key in the OS keyring")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
@@ -248,20 +251,21 @@ def _run_convert(args: argparse.Namespace, io: _Streams) -> int:
 def _run_mint(
     args: argparse.Namespace, env: Mapping[str, str], store: KeyStore, io: _Streams
 ) -> int:
+    from .cli_snippets import output_kind
     from .core.client import MintClient
     from .core.request import prepare
+    from .core.snippets import render
 
     config = request_config(args, io.stdin)
     # Everything that can be checked without the network is checked before the key is read.
-    prepared = prepare(config, _connection(args, env))
+    connection = _connection(args, env)
+    prepared = prepare(config, connection)
+    kind = output_kind(args, connection, config.api)
     _note_extra(config, io)
     api_key = store.resolve(args.profile)
     with MintClient() as client:
         minted = client.send(prepared, api_key.value)
-    if args.json:
-        io.stdout.write(json.dumps(minted.as_json(), indent=2) + "\n")
-    else:
-        io.stdout.write(minted.value + "\n")
+    io.stdout.write(render(kind, minted, connection) + "\n")
     remaining = minted.expires_at - time.time()
     details = [f"expires {format_local_time(minted.expires_at)} (in {format_remaining(remaining)})"]
     if minted.session_id:
@@ -358,6 +362,10 @@ def main(
             return _run_preview(args, env, io)
         if args.command == "convert":
             return _run_convert(args, io)
+        if args.command == "snippet":
+            from .cli_snippets import run_snippet
+
+            return run_snippet(args, env, io.stdout)
         if args.command == "serve":
             from .cli_serve import run_serve
 

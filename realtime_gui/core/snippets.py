@@ -83,7 +83,7 @@ def kind(name: str) -> SnippetKind:
         return _BY_NAME[name]
     except KeyError:
         known = ", ".join(_BY_NAME)
-        raise InvalidInput.single("as", f"unknown snippet kind {name!r} (one of {known})") from None
+        raise InvalidInput.single("snippet", f"unknown kind {name!r} (one of {known})") from None
 
 
 def check_available(name: str, connection: Connection, api: ApiShape) -> None:
@@ -91,7 +91,7 @@ def check_available(name: str, connection: Connection, api: ApiShape) -> None:
     kind(name)
     if name == "js-webrtc" and connection.provider is Provider.AZURE and api is ApiShape.BETA:
         raise InvalidInput.single(
-            "as",
+            "snippet",
             "js-webrtc is not available for Azure preview (Beta) deployments: their WebRTC "
             "runs on a regional host that cannot be derived from the resource URL",
         )
@@ -183,7 +183,7 @@ def render_for_serve(
     """
     if not kind(name).serve:
         serve_names = ", ".join(k.name for k in SERVE_KINDS)
-        raise InvalidInput.single("as", f"serve snippets are {serve_names}, not {name!r}")
+        raise InvalidInput.single("snippet", f"serve snippets are {serve_names}, not {name!r}")
     check_available(name, connection, api)
     token_url = _token_url(serve_url)
     target = _Target(connection, api, f"Each run gets a fresh single-use secret from {token_url}.")
