@@ -1,4 +1,4 @@
-"""The minted secret: masked field, Reveal, Copy, and a countdown recomputed from its deadline."""
+"""The minted secret: masked field, Reveal, Copy, Copy as…, and a countdown from its deadline."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .copy_as import fill_copy_as_menu, make_copy_as_button
 from .style import ERROR_COLOURS, WARNING_COLOURS, pick
 
 if TYPE_CHECKING:
+    from ..core.endpoint import Connection
     from ..core.expiry import Deadline
     from ..core.responses import MintedSecret
 
@@ -44,6 +46,7 @@ class SecretView(QGroupBox):
         super().__init__("Client secret", parent)
         self.setObjectName("secretView")
         self._secret: MintedSecret | None = None
+        self._connection: Connection | None = None  # where the shown secret was minted
         self._deadline: Deadline | None = None
         self._ticker = QTimer(self)
         self._ticker.setInterval(TICK_MS)
@@ -67,6 +70,15 @@ class SecretView(QGroupBox):
         self.copyButton.setToolTip("Copy the secret to the clipboard (Ctrl+Shift+C)")
         self.copyButton.setAccessibleName("Copy secret")
         self.copyButton.clicked.connect(self.copy_secret)
+        # Its menu is filled on the first secret: the snippet code is not needed before.
+        self.copyAsButton = make_copy_as_button(
+            self,
+            text="Copy a&s…",
+            name="copyAsButton",
+            accessible="Copy secret as",
+            tip="Copy the secret as a snippet: JSON, a shell export, a .env line, or "
+            "JavaScript (WebRTC, WebSocket) or Python code that connects with it",
+        )
         self.countdownLabel = QLabel("--:--", self)
         self.countdownLabel.setObjectName("countdownLabel")
         self.countdownLabel.setAccessibleName("Time left")
@@ -93,6 +105,7 @@ class SecretView(QGroupBox):
         secret_row.addWidget(self.secretField, 1)
         secret_row.addWidget(self.revealButton)
         secret_row.addWidget(self.copyButton)
+        secret_row.addWidget(self.copyAsButton)
         timing = QHBoxLayout()
         timing.addWidget(self.countdownLabel)
         timing.addSpacing(12)
@@ -103,18 +116,28 @@ class SecretView(QGroupBox):
         layout.addWidget(self.sessionInfoLabel)
 
     def tab_order(self) -> list[QWidget]:
-        return [self.secretField, self.revealButton, self.copyButton]
+        return [self.secretField, self.revealButton, self.copyButton, self.copyAsButton]
 
     @property
     def copyable(self) -> bool:
         """True while there is a secret that has not expired."""
         return self._deadline is not None and self._deadline.remaining() > 0
 
-    def show_secret(self, secret: MintedSecret) -> None:
-        """Show ``secret`` and count down to its expiry."""
-        from ..core.expiry import Deadline, format_local_time
+    def show_secret(self, secret: MintedSecret, connection: Connection | None = None) -> None:
+        """Show ``secret`` and count down to its expiry.
 
+        ``connection`` is where it was minted, for the snippets; by default it is read back
+        from the request the secret carries (the form may have changed since).
+        """
+        from ..core.endpoint import Connection
+        from ..core.expiry import Deadline, format_local_time
+        from ..core.snippets import connection_of
+
+        if connection is None:
+            connection = connection_of(secret.request) if secret.request else Connection()
         self._secret = secret
+        self._connection = connection
+        self._fill_copy_as_menu(secret, connection)
         self._deadline = Deadline.from_expiry(secret.expires_at)
         self.secretField.setText(secret.value)
         self.revealButton.setEnabled(True)
@@ -144,6 +167,7 @@ class SecretView(QGroupBox):
         self.countdownLabel.setProperty("level", level.value)
         self._paint_level()
         self.copyButton.setEnabled(not expired)
+        self.copyAsButton.setEnabled(not expired)
         self.copyableChanged.emit(not expired)
         if expired:
             self._ticker.stop()
@@ -162,9 +186,35 @@ class SecretView(QGroupBox):
             self._paint_level()  # also after expiry, when no tick repaints it any more
 
     def _clear_clipboard_if_secret(self) -> None:
+        # Also a snippet copied with Copy as…: anything on the clipboard that holds the secret.
         clipboard = QGuiApplication.clipboard()
-        if self._secret is not None and clipboard.text() == self._secret.value:
+        if self._secret is not None and self._secret.value in clipboard.text():
             clipboard.clear()
+
+    def _fill_copy_as_menu(self, secret: MintedSecret, connection: Connection) -> None:
+        """One action per snippet kind; a kind this connection cannot have says why."""
+        from ..core.errors import InvalidInput
+        from ..core.snippets import KINDS, check_available
+
+        menu = self.copyAsButton.menu() or fill_copy_as_menu(self.copyAsButton, KINDS, self.copy_as)
+        for action, kind in zip(menu.actions(), KINDS, strict=True):
+            try:
+                check_available(kind.name, connection, secret.api)
+            except InvalidInput as exc:
+                action.setEnabled(False)
+                action.setToolTip(exc.problems[0].message)
+            else:
+                action.setEnabled(True)
+                action.setToolTip(kind.description)
+
+    def copy_as(self, kind: str) -> None:
+        """Copy the secret as the snippet ``kind`` while it is valid (never once expired)."""
+        from ..core.snippets import render
+
+        if self._secret is None or self._connection is None or not self.copyable:
+            return
+        QGuiApplication.clipboard().setText(render(kind, self._secret, self._connection))
+        self.copied.emit()
 
     @Slot()
     def copy_secret(self) -> None:

@@ -80,7 +80,7 @@ class ServeLink(QObject):
             from .serve_panel import ServePanel
 
             pane = self._window.requestPane
-            panel = ServePanel(pane)
+            panel = ServePanel(pane, served=lambda: self._sent)
             pane.setTabVisible(pane.addTab(panel, SERVE_TAB_TITLE), False)
             panel.startRequested.connect(self._on_start_requested)
             panel.stopRequested.connect(self._on_stop_requested)

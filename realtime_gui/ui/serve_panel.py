@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import InvalidInput, NoApiKey, RealtimeGuiError
+from ..core.snippets import SERVE_KINDS, render_for_serve
+from .copy_as import fill_copy_as_menu, make_copy_as_button
 from .serve_log import ServeLog
 from .style import paint_error
 
 if TYPE_CHECKING:
     from ..core.serve import ServeEvent
-    from .serve_runner import ServeDefaults, ServeStarted
+    from .serve_runner import ServeDefaults, ServeSession, ServeStarted
 
 __all__ = ["DEFAULT_PANEL_PORT", "ServeOptions", "ServePanel", "ServeState"]
 
@@ -95,10 +97,16 @@ class ServePanel(QWidget):
     stopRequested = Signal()
     message = Signal(str, int)  # status bar text and how long to show it (ms)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        served: Callable[[], ServeSession | None] = lambda: None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("servePanel")
         self.state = ServeState.LOADING
+        self._served = served  # the session (and connection) the server mints with
         self._origins_ready = False
         self.serveToggle = QPushButton("Start serving", self)
         self.serveToggle.setCheckable(True)
@@ -128,6 +136,15 @@ class ServePanel(QWidget):
         self.serveCopyUrlButton = QPushButton("Copy", self)
         _named(self.serveCopyUrlButton, "serveCopyUrlButton", "Copy URL", "Copy the server URL")
         self.serveCopyUrlButton.clicked.connect(lambda: self._copy(self.serveUrlField, "URL"))
+        self.serveCopyAsButton = make_copy_as_button(
+            self,
+            text="Copy as…",
+            name="serveCopyAsButton",
+            accessible="Copy serve snippet",
+            tip="Copy code that fetches a fresh secret from this server on every run and "
+            "connects with it; it holds no secret (a required token is left to fill in)",
+        )
+        fill_copy_as_menu(self.serveCopyAsButton, SERVE_KINDS, self.copy_as)
         self.serveTokenField = QLineEdit(self)
         self.serveTokenField.setReadOnly(True)
         self.serveTokenField.setEchoMode(QLineEdit.EchoMode.Password)
@@ -196,6 +213,7 @@ class ServePanel(QWidget):
         url_row = QHBoxLayout()
         url_row.addWidget(self.serveUrlField, 1)
         url_row.addWidget(self.serveCopyUrlButton)
+        url_row.addWidget(self.serveCopyAsButton)
         token_row = QHBoxLayout()
         token_row.addWidget(self.serveTokenField, 1)
         token_row.addWidget(self.serveRevealTokenButton)
@@ -222,6 +240,7 @@ class ServePanel(QWidget):
             self.serveRequireToken,
             self.serveUrlField,
             self.serveCopyUrlButton,
+            self.serveCopyAsButton,
             self.serveTokenField,
             self.serveRevealTokenButton,
             self.serveCopyTokenButton,
@@ -294,6 +313,7 @@ class ServePanel(QWidget):
         editable = state is ServeState.STOPPED
         for widget in (self.servePortInput, self.serveRequireToken, self.serveOriginsInput):
             widget.setEnabled(editable)
+        self.serveCopyAsButton.setEnabled(state is ServeState.SERVING)
 
     def _clear_address(self) -> None:
         self.serveUrlField.clear()
@@ -338,6 +358,26 @@ class ServePanel(QWidget):
         self.serveOriginsError.hide()
         self.serveOriginsError.clear()
         return entries
+
+    def copy_as(self, kind: str) -> None:
+        """Copy the serve snippet ``kind`` for the running server (it carries no secret)."""
+        served = self._served()
+        if not self.serving or served is None or not self.serveUrlField.text():
+            return
+        try:
+            text = render_for_serve(
+                kind,
+                self.serveUrlField.text(),
+                served.connection,
+                served.config.api,
+                model=served.config.model,
+                token_required=bool(self.serveTokenField.text()),
+            )
+        except InvalidInput as exc:
+            self.message.emit(describe_error(exc).replace("\n", " "), 6000)
+            return
+        QGuiApplication.clipboard().setText(text)
+        self.message.emit("Snippet copied to the clipboard (it holds no secret)", 3000)
 
     def _copy(self, field: QLineEdit, what: str) -> None:
         if field.text():
