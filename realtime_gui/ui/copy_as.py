@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
@@ -27,10 +27,12 @@ def make_copy_as_button(
     return button
 
 
-def fill_copy_as_menu(
-    button: QToolButton, kinds: Iterable[SnippetKind], pick: Callable[[str], None]
-) -> QMenu:
-    """Give ``button`` a menu: an action per kind, named ``<button>-<kind>``, calling ``pick``."""
+def fill_copy_as_menu(button: QToolButton, kinds: Iterable[SnippetKind]) -> QMenu:
+    """Give ``button`` a menu: an action per kind, named ``<button>-<kind>``, its name as data.
+
+    The caller connects the menu's ``triggered(QAction)`` to a slot method: a lambda held by
+    a connection would keep its owner (and what that holds) alive after the window is dropped.
+    """
     menu = QMenu(button)
     menu.setObjectName(button.objectName() + "Menu")
     menu.setToolTipsVisible(True)
@@ -39,6 +41,5 @@ def fill_copy_as_menu(
         action.setObjectName(f"{button.objectName()}-{kind.name}")
         action.setData(kind.name)
         action.setToolTip(kind.description)
-        action.triggered.connect(lambda _=False, chosen=kind.name: pick(chosen))
     button.setMenu(menu)
     return menu

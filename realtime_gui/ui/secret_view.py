@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QTimer, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -196,7 +196,10 @@ class SecretView(QGroupBox):
         from ..core.errors import InvalidInput
         from ..core.snippets import KINDS, check_available
 
-        menu = self.copyAsButton.menu() or fill_copy_as_menu(self.copyAsButton, KINDS, self.copy_as)
+        menu = self.copyAsButton.menu()
+        if menu is None:
+            menu = fill_copy_as_menu(self.copyAsButton, KINDS)
+            menu.triggered.connect(self._on_copy_as)
         for action, kind in zip(menu.actions(), KINDS, strict=True):
             try:
                 check_available(kind.name, connection, secret.api)
@@ -206,6 +209,10 @@ class SecretView(QGroupBox):
             else:
                 action.setEnabled(True)
                 action.setToolTip(kind.description)
+
+    @Slot(QAction)
+    def _on_copy_as(self, action: QAction) -> None:
+        self.copy_as(str(action.data()))
 
     def copy_as(self, kind: str) -> None:
         """Copy the secret as the snippet ``kind`` while it is valid (never once expired)."""

@@ -80,7 +80,7 @@ class ServeLink(QObject):
             from .serve_panel import ServePanel
 
             pane = self._window.requestPane
-            panel = ServePanel(pane, served=lambda: self._sent)
+            panel = ServePanel(pane)
             pane.setTabVisible(pane.addTab(panel, SERVE_TAB_TITLE), False)
             panel.startRequested.connect(self._on_start_requested)
             panel.stopRequested.connect(self._on_stop_requested)
@@ -115,7 +115,7 @@ class ServeLink(QObject):
             return
         session = ServeSession(window.session_config(), window.connection())
         self._job_id += 1
-        self._sent = session
+        self._sent = panel.served_session = session
         panel.show_starting()
         self.startServing.emit(
             ServeStart(
@@ -196,5 +196,5 @@ class ServeLink(QObject):
             if self.served_config == session.config:
                 panel.show_session_note("")
             return
-        self._sent = session
+        self._sent = panel.served_session = session
         self.updateServing.emit(session)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -97,16 +97,13 @@ class ServePanel(QWidget):
     stopRequested = Signal()
     message = Signal(str, int)  # status bar text and how long to show it (ms)
 
-    def __init__(
-        self,
-        parent: QWidget | None = None,
-        *,
-        served: Callable[[], ServeSession | None] = lambda: None,
-    ) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("servePanel")
         self.state = ServeState.LOADING
-        self._served = served  # the session (and connection) the server mints with
+        # What the server mints with (the link sets it), for Copy as…: a value, not a
+        # callback into the link, so the panel never keeps the window alive.
+        self.served_session: ServeSession | None = None
         self._origins_ready = False
         self.serveToggle = QPushButton("Start serving", self)
         self.serveToggle.setCheckable(True)
@@ -144,7 +141,7 @@ class ServePanel(QWidget):
             tip="Copy code that fetches a fresh secret from this server on every run and "
             "connects with it; it holds no secret (a required token is left to fill in)",
         )
-        fill_copy_as_menu(self.serveCopyAsButton, SERVE_KINDS, self.copy_as)
+        fill_copy_as_menu(self.serveCopyAsButton, SERVE_KINDS).triggered.connect(self._on_copy_as)
         self.serveTokenField = QLineEdit(self)
         self.serveTokenField.setReadOnly(True)
         self.serveTokenField.setEchoMode(QLineEdit.EchoMode.Password)
@@ -359,9 +356,13 @@ class ServePanel(QWidget):
         self.serveOriginsError.clear()
         return entries
 
+    @Slot(QAction)
+    def _on_copy_as(self, action: QAction) -> None:
+        self.copy_as(str(action.data()))
+
     def copy_as(self, kind: str) -> None:
         """Copy the serve snippet ``kind`` for the running server (it carries no secret)."""
-        served = self._served()
+        served = self.served_session
         if not self.serving or served is None or not self.serveUrlField.text():
             return
         try:

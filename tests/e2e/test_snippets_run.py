@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 from realtime_gui.core.endpoint import Connection, Provider
 from realtime_gui.core.serve import ServePolicy
 from realtime_gui.core.snippets import SERVE_TOKEN_ENV, render, render_for_serve
+from tests.conftest import PYTHON
 from tests.e2e.serve_support import StartServe
 from tests.e2e.snippet_support import mint, run_python
 from tests.fake_api import FakeRealtimeApi
@@ -91,3 +93,12 @@ def test_the_serve_python_snippet_reads_a_required_token_from_the_environment(
     refused = run_python(text, tmp_path, {SERVE_TOKEN_ENV: "wrong"})
     assert refused.returncode != 0 and "401" in refused.stderr
     assert len(fake_api.requests) == 1  # the wrong token minted nothing
+
+
+def test_the_window_loads_the_snippet_code_only_when_a_secret_is_shown() -> None:
+    # Start-up is benchmarked: the window's first paint must not pay for the snippets.
+    code = "import sys, realtime_gui.app\nprint('realtime_gui.core.snippets' in sys.modules)"
+    done = subprocess.run(
+        [PYTHON, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "False"
