@@ -16,7 +16,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QTabWidget, QWidget
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QApplication, QComboBox, QTabWidget, QToolButton, QWidget
 
 from realtime_gui.app import create_window
 from realtime_gui.core.credentials import SERVICE_NAME, KeyStore
@@ -64,6 +65,28 @@ def shot(app: QApplication, widget: QWidget, name: str) -> None:
     print(f"wrote {path.relative_to(DOCS.parent)}")
 
 
+def shot_with_menu(app: QApplication, window: QWidget, button: QToolButton, name: str) -> None:
+    """The window with ``button``'s menu open under it; a popup is a window of its own, so
+    its picture is painted onto the window's."""
+    menu = button.menu()
+    if menu is None:
+        raise LookupError(f"{button.objectName()} has no menu")
+    settle(app)
+    picture = window.grab()
+    menu.popup(button.mapToGlobal(button.rect().bottomLeft()))
+    settle(app)
+    drawn = menu.grab()
+    # Right-aligned under the button, as Qt opens a menu that would leave the screen.
+    corner = button.mapTo(window, button.rect().bottomRight())
+    painter = QPainter(picture)
+    painter.drawPixmap(max(0, corner.x() - drawn.width()), corner.y(), drawn)
+    painter.end()
+    menu.hide()
+    path = DOCS / f"{name}.png"
+    picture.save(str(path))
+    print(f"wrote {path.relative_to(DOCS.parent)}")
+
+
 def demo_secret(seconds_left: float) -> MintedSecret:
     return MintedSecret(
         value=DEMO_SECRET,
@@ -95,6 +118,7 @@ def main() -> int:
     window.show_secret(demo_secret(598))
     window.revealButton.setChecked(True)
     shot(app, window, "window-minted")
+    shot_with_menu(app, window, window.secretView.copyAsButton, "window-copy-as")
 
     requested = {"type": "realtime", "model": "gpt-realtime", "output_modalities": ["audio"],
                  "audio": {"output": {"voice": "marin"}}}  # fmt: skip
