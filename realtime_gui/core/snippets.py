@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from .bodies import endpoint_path
 from .endpoint import Connection, Provider, endpoint_url
 from .errors import InvalidInput
 from .realtime_urls import realtime_urls
@@ -106,7 +107,8 @@ def connection_of(request: PreparedRequest) -> Connection:
     """
     provider = Provider.AZURE if request.auth.name.lower() == "api-key" else Provider.OPENAI
     url = request.url.split("?", 1)[0]
-    for suffix in ("/realtime/client_secrets", "/realtime/sessions", "/realtimeapi/sessions"):
+    # endpoint_url() appends the shape's path, or Azure preview's own (under the root).
+    for suffix in (endpoint_path(request.api), "/realtimeapi/sessions"):
         if url.endswith(suffix):
             url = url.removesuffix(suffix)
             break
