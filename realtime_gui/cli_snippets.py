@@ -71,7 +71,10 @@ def add_snippet_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
         help=_kinds_help(SERVE_KINDS),
     )
     snippet.add_argument(
-        "--serve-url", default=DEFAULT_SERVE_URL, help=f"serve's URL (default {DEFAULT_SERVE_URL})"
+        "--serve-url",
+        metavar="URL",
+        default=DEFAULT_SERVE_URL,
+        help=f"serve's URL (default {DEFAULT_SERVE_URL})",
     )
     snippet.add_argument(
         "--require-token",
@@ -88,8 +91,12 @@ def add_snippet_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
         default=Provider.OPENAI.value,
         help="who runs the API serve mints at",
     )
-    snippet.add_argument("--base-url", help="API base URL (default: OPENAI_BASE_URL or OpenAI's)")
-    snippet.add_argument("--model", help="model used when the minted session names none")
+    snippet.add_argument(
+        "--base-url", metavar="URL", help="API base URL (default: OPENAI_BASE_URL or OpenAI's)"
+    )
+    snippet.add_argument(
+        "--model", metavar="M", help="model used when the minted session names none"
+    )
 
 
 def run_snippet(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO) -> int:

@@ -50,8 +50,8 @@ class SnippetKind:
 KINDS: tuple[SnippetKind, ...] = (
     SnippetKind("value", "Secret only", "the secret alone", "txt"),
     SnippetKind("json", "JSON", "the same JSON as --json", "json"),
-    SnippetKind("env", "Shell export", f"export {ENV_NAME}=…", "sh"),
-    SnippetKind("dotenv", ".env line", f"{ENV_NAME}=… for a .env file", "env"),
+    SnippetKind("env", "Shell export", f"export {ENV_NAME}=<secret>", "sh"),
+    SnippetKind("dotenv", ".env line", f"{ENV_NAME}=<secret> for a .env file", "env"),
     SnippetKind(
         "js-webrtc",
         "JavaScript: WebRTC voice",
