@@ -72,7 +72,8 @@ def content_security_policy(urls: RealtimeUrls | None) -> str:
 
 def _urls(config: SessionConfig, connection: Connection) -> RealtimeUrls | None:
     try:
-        return realtime_urls(connection, config.api, config.model)
+        # No model asked for: the page puts the granted one in (the secret is bound to it).
+        return realtime_urls(connection, config.api, config.model or "")
     except InvalidInput:  # a base URL the server would not mint with either: no API to reach
         return None
 
@@ -84,7 +85,8 @@ def render_index(config: SessionConfig, connection: Connection) -> str:
         "api": config.api.value,
         "api_label": "GA" if config.api is ApiShape.GA else "Beta",
         "provider": connection.provider.value,
-        "model": config.model,
+        "model": config.model or "",
+        "model_label": config.model or "(the server's default)",
         "websocket_url": urls.websocket if urls else "",
         "calls_url": (urls.calls or "") if urls else "",
         "api_origin": urls.api_origin if urls else "(no valid base URL)",

@@ -414,5 +414,5 @@
   window.addEventListener("pagehide", () => { if (session) session.close(); });
 
   refreshControls();
-  note(`Ready: model ${config.model}, ${config.api.toUpperCase()} API${serveToken ? ", serve token from the address" : ""}. Choose a mode and press Connect.`);
+  note(`Ready: model ${config.model || "(the server's default)"}, ${config.api.toUpperCase()} API${serveToken ? ", serve token from the address" : ""}. Choose a mode and press Connect.`);
 })();
