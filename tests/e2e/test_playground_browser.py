@@ -18,7 +18,7 @@ from tests.e2e.playground_support import (
     text_exchange,
     wait_for_log,
 )
-from tests.e2e.serve_support import StartServe, serve  # noqa: F401 - fixture
+from tests.e2e.serve_support import StartServe
 from tests.fake_api import FakeRealtimeApi
 
 
@@ -32,7 +32,7 @@ def _no_csp_violation(browser: object) -> None:
 
 
 def test_text_mode_sends_a_message_and_shows_the_reply(
-    serve: StartServe,  # noqa: F811
+    serve: StartServe,
     fake_api: FakeRealtimeApi,
 ) -> None:
     server = serve()
@@ -68,7 +68,7 @@ def test_text_mode_sends_a_message_and_shows_the_reply(
 
 
 def test_every_connect_fetches_a_fresh_secret(
-    serve: StartServe,  # noqa: F811
+    serve: StartServe,
     fake_api: FakeRealtimeApi,
 ) -> None:
     server = serve()
@@ -87,7 +87,7 @@ def test_every_connect_fetches_a_fresh_secret(
 
 
 def test_voice_mode_posts_an_sdp_offer_with_a_minted_secret(
-    serve: StartServe,  # noqa: F811
+    serve: StartServe,
     fake_api: FakeRealtimeApi,
 ) -> None:
     server = serve()
@@ -112,7 +112,7 @@ def test_voice_mode_posts_an_sdp_offer_with_a_minted_secret(
 
 
 def test_a_required_token_is_read_from_the_fragment(
-    serve: StartServe,  # noqa: F811
+    serve: StartServe,
     fake_api: FakeRealtimeApi,
 ) -> None:
     token = new_token()
@@ -140,7 +140,7 @@ def test_a_required_token_is_read_from_the_fragment(
     ],
 )
 def test_text_mode_failures_are_shown_in_plain_words(
-    serve: StartServe,  # noqa: F811
+    serve: StartServe,
     fake_api: FakeRealtimeApi,
     mode: str,
     expected: str,
@@ -159,7 +159,7 @@ def test_text_mode_failures_are_shown_in_plain_words(
 
 
 def test_a_refused_call_shows_the_status_and_the_upstream_error(
-    serve: StartServe,  # noqa: F811
+    serve: StartServe,
     fake_api: FakeRealtimeApi,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
