@@ -93,17 +93,29 @@ class ServePanel(QWidget):
 
     startRequested = Signal(object)  # ServeOptions
     stopRequested = Signal()
+    playgroundRequested = Signal()  # Open playground (ui/playground_opener.py)
+    stateChanged = Signal(str)  # a ServeState value
     message = Signal(str, int)  # status bar text and how long to show it (ms)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("servePanel")
         self.state = ServeState.LOADING
+        self.started: ServeStarted | None = None  # the running server's URL and token
         self._origins_ready = False
         self.serveToggle = QPushButton("Start serving", self)
         self.serveToggle.setCheckable(True)
         _named(self.serveToggle, "serveToggle", "Serve", "Start or stop the local token endpoint")
         self.serveToggle.clicked.connect(self._on_toggle_clicked)
+        self.playgroundButton = QPushButton("Open playground", self)
+        _named(
+            self.playgroundButton,
+            "playgroundButton",
+            "Open playground",
+            "Try the form's session in your browser, by voice or text: starts serving if "
+            "needed and opens the playground page (Ctrl+Shift+P)",
+        )
+        self.playgroundButton.clicked.connect(self.playgroundRequested)
         self.servePortInput = QSpinBox(self)
         self.servePortInput.setRange(0, 65535)
         self.servePortInput.setValue(DEFAULT_PANEL_PORT)
@@ -189,6 +201,7 @@ class ServePanel(QWidget):
     def _layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.serveToggle)
+        top.addWidget(self.playgroundButton)
         top.addWidget(QLabel("Port", self))
         top.addWidget(self.servePortInput)
         top.addWidget(self.serveRequireToken)
@@ -218,6 +231,7 @@ class ServePanel(QWidget):
     def tab_order(self) -> list[QWidget]:
         return [
             self.serveToggle,
+            self.playgroundButton,
             self.servePortInput,
             self.serveRequireToken,
             self.serveUrlField,
@@ -248,6 +262,7 @@ class ServePanel(QWidget):
         self._show_state(ServeState.STARTING, "Starting…")
 
     def show_serving(self, started: ServeStarted) -> None:
+        self.started = started
         self.serveUrlField.setText(started.url)
         self.serveTokenField.setText(started.token or "")
         self._show_state(ServeState.SERVING, f"Serving the form's session at {started.url}/token")
@@ -285,6 +300,7 @@ class ServePanel(QWidget):
     def _show_state(self, state: ServeState, text: str) -> None:
         self.state = state
         self.serveStatusLabel.setText(text)
+        self.stateChanged.emit(state.value)
         busy = state in (ServeState.LOADING, ServeState.STARTING, ServeState.STOPPING)
         self.serveToggle.setEnabled(not busy)
         on = state in (ServeState.STARTING, ServeState.SERVING)
@@ -296,6 +312,7 @@ class ServePanel(QWidget):
             widget.setEnabled(editable)
 
     def _clear_address(self) -> None:
+        self.started = None
         self.serveUrlField.clear()
         self.serveTokenField.clear()
 
@@ -305,14 +322,19 @@ class ServePanel(QWidget):
             self.serveToggle.setChecked(True)  # until the server has really stopped
             self.stopRequested.emit()
             return
+        self.request_start()
+
+    def request_start(self) -> bool:
+        """Ask to serve with the panel's options, as Start serving does; False if invalid."""
         origins = self._check_origins()
         if origins is None:
             self.serveToggle.setChecked(False)
             self.serveOriginsInput.setFocus()
-            return
+            return False
         self.startRequested.emit(
             ServeOptions(self.servePortInput.value(), origins, self.serveRequireToken.isChecked())
         )
+        return True
 
     def origin_entries(self) -> tuple[str, ...]:
         return tuple(part for part in _SPLIT.split(self.serveOriginsInput.text()) if part)
