@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from realtime_gui.core.serve import ServePolicy, new_token
+from realtime_gui.core.serve.policy import parse_origin
 from tests.browser import FAKE_MEDIA_FLAGS, headless_chromium
 from tests.conftest import TEST_API_KEY
 from tests.e2e.playground_support import (
@@ -71,7 +72,9 @@ def test_every_connect_fetches_a_fresh_secret(
     serve: StartServe,
     fake_api: FakeRealtimeApi,
 ) -> None:
-    server = serve()
+    # Origins narrowed to another dev server: the page's own same-origin GET /token carries
+    # no Origin header, so it is not refused by a list that does not name serve itself.
+    server = serve(policy=ServePolicy(origins=(parse_origin("http://localhost:5173"),)))
     with headless_chromium() as browser:
         browser.get(server.url + "/")
         text_exchange(browser, "first")
@@ -172,3 +175,19 @@ def test_a_refused_call_shows_the_status_and_the_upstream_error(
         browser.click("#connect")
         log = wait_for_log(browser, "Could not connect", "SDP answer")
     assert "The call was refused: HTTP 401: invalid_api_key: Incorrect API key provided." in log
+
+
+def test_the_violation_check_sees_what_the_csp_blocks(serve: StartServe) -> None:
+    # Guards _no_csp_violation: an inline style added at run time is blocked and reported.
+    server = serve()
+    with headless_chromium() as browser:
+        browser.get(server.url + "/")
+        clean = csp_violations(browser)
+        browser.execute_async_script(
+            "const s = document.createElement('style'); s.textContent = 'body{color:red}';"
+            "document.head.append(s); setTimeout(arguments[0], 100);"
+        )
+        found = csp_violations(browser)
+    assert clean == {"reports": [], "counted": 0}
+    assert found["counted"] == 1
+    assert [r.split()[0] for r in found["reports"]] == ["style-src-elem"]
