@@ -191,3 +191,24 @@ def test_the_violation_check_sees_what_the_csp_blocks(serve: StartServe) -> None
     assert clean == {"reports": [], "counted": 0}
     assert found["counted"] == 1
     assert [r.split()[0] for r in found["reports"]] == ["style-src-elem"]
+
+
+def test_disconnect_while_the_session_never_arrives(
+    serve: StartServe, fake_api: FakeRealtimeApi
+) -> None:
+    fake_api.realtime.mode = "hang"  # the upgrade succeeds, session.created never comes
+    server = serve()
+    with headless_chromium() as browser:
+        browser.get(server.url + "/")
+        browser.click('#mode option[value="text"]')
+        browser.click("#connect")
+        waiting = wait_for_log(browser, "waiting for session.created")
+        stuck = page_state(browser)
+        browser.click("#disconnect")
+        wait_for_log(browser, "Disconnected by you")
+        after = page_state(browser)
+    assert "waiting for session.created" in waiting
+    assert (stuck["connect"], stuck["disconnect"], stuck["send"]) == (True, False, True)
+    assert (after["connect"], after["disconnect"], after["send"]) == (False, True, True)
+    (connection,) = fake_api.realtime.connections
+    assert connection.outcome == "hang"

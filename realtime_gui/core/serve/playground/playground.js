@@ -37,7 +37,7 @@
     serveToken = tokenInAddress();
     knownTokens.add(serveToken);
   });
-  let secrets = [];  // every secret this page fetched, so that none is ever shown
+  const secrets = [];  // every secret this page fetched, so that none is ever shown
 
   // Counted for tests and for the curious: the CSP blocks, the page says so.
   window.playgroundCspViolations = 0;
@@ -253,7 +253,7 @@
   }
 
   // -- voice over WebRTC ----------------------------------------------------------------
-  async function openVoice(getSecret) {
+  async function openVoice(getSecret, stale) {
     if (!config.callsUrl) {
       throw new Error("Voice needs a WebRTC URL, and none is known for this connection (Azure's preview API); use text mode.");
     }
@@ -295,7 +295,10 @@
       const offer = await peer.createOffer();
       await peer.setLocalDescription(offer);
       const secret = await getSecret();
-      if (state.closed) return state;
+      if (stale()) {  // Disconnect was pressed meanwhile: the secret stays unused
+        state.close();
+        return state;
+      }
       note(`POST ${config.callsUrl} (SDP offer, ${offer.sdp.length} bytes)`);
       let response;
       try {
@@ -367,9 +370,17 @@
     refreshControls();
     const mode = ui.mode.value;
     setStatus(`Connecting (${mode})…`);
+    const stale = () => mine !== attempt;  // Disconnect was pressed meanwhile
     try {
-      const opened = mode === "voice" ? await openVoice(fetchSecret) : openText(await fetchSecret());
-      if (mine !== attempt) {  // Disconnect was pressed meanwhile
+      let opened;
+      if (mode === "voice") {
+        opened = await openVoice(fetchSecret, stale);
+      } else {
+        const secret = await fetchSecret();
+        if (stale()) return;
+        opened = openText(secret);
+      }
+      if (stale()) {
         opened.close();
         return;
       }
@@ -378,7 +389,7 @@
       if (!session.ready) setStatus(`Connecting (${mode})…`);
       refreshControls();
     } catch (error) {
-      if (mine !== attempt) return;
+      if (stale()) return;
       note(error.message, "error");
       ended(`Could not connect: ${error.message}`, "error");
     }
