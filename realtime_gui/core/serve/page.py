@@ -78,9 +78,11 @@ def _urls(config: SessionConfig, connection: Connection) -> RealtimeUrls | None:
         return None
 
 
-def render_index(config: SessionConfig, connection: Connection) -> str:
+def render_index(
+    config: SessionConfig, connection: Connection, urls: RealtimeUrls | None = None
+) -> str:
     """The page with the served session's model and URLs, every value HTML-escaped."""
-    urls = _urls(config, connection)
+    urls = urls or _urls(config, connection)
     values = {
         "api": config.api.value,
         "api_label": "GA" if config.api is ApiShape.GA else "Beta",
@@ -110,5 +112,5 @@ def page_answer(path: str, config: SessionConfig, connection: Connection) -> Pag
     """The answer for one of ``PAGE_PATHS``; the page is rendered for the session served now."""
     name, media_type = PAGE_PATHS[path]
     urls = _urls(config, connection)
-    text = render_index(config, connection) if name == "index.html" else _file(name)
+    text = render_index(config, connection, urls) if name == "index.html" else _file(name)
     return PageAnswer(200, text.encode("utf-8"), media_type, _headers(urls))
