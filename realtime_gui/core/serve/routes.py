@@ -82,7 +82,8 @@ class TokenApp:
         if cors and origin is not None:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Vary"] = "Origin"
-        await response(scope, receive, send)
+        # Logged before it is sent: whoever reads the log after reading the answer (a test,
+        # a script) finds its line there, instead of racing the server thread for it.
         self._emit(
             ServeEvent(
                 time=self._clock(),
@@ -94,6 +95,7 @@ class TokenApp:
                 error_code=answer.error_code if isinstance(answer, Answer) else None,
             )
         )
+        await response(scope, receive, send)
 
     async def _handle(
         self, request: Request, origin: str | None
