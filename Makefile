@@ -54,6 +54,8 @@ clean:
 bench: $(STAMP) package
 	$(PY) benchmarks/run.py
 
-# Renders the window's main states to docs/*.png with made-up values.
+# Renders the window's main states to docs/*.png with made-up values, and serve's playground
+# page after one exchange with the local fake API (needs chromium and chromium-driver).
 screenshots: $(STAMP)
 	$(PY) docs/make_screenshots.py
+	$(PY) docs/make_playground_screenshot.py

@@ -12,6 +12,7 @@ that installs them.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import socket
@@ -47,7 +48,8 @@ _SCRIPT_TIMEOUT_MS = 30_000
 
 
 class Browser:
-    """One WebDriver session: ``get(url)`` and ``execute_async_script(script, *args)``."""
+    """One WebDriver session: ``get(url)``, ``execute_async_script(script, *args)``, ``click``,
+    ``type`` and ``screenshot``."""
 
     def __init__(self, driver: httpx.Client, session_id: str) -> None:
         self._driver = driver
@@ -66,6 +68,26 @@ class Browser:
     def execute_async_script(self, script: str, *args: Any) -> Any:
         """Run ``script`` in the page; it finishes by calling its last argument with a value."""
         return self._call("POST", "/execute/async", {"script": script, "args": list(args)})
+
+    def find(self, css: str) -> str:
+        """The WebDriver id of the first element matching ``css`` (fails if none)."""
+        found = self._call("POST", "/element", {"using": "css selector", "value": css})
+        return str(next(iter(found.values())))
+
+    def click(self, css: str) -> None:
+        """Click the element as a user would (WebDriver element click)."""
+        self._call("POST", f"/element/{self.find(css)}/click", {})
+
+    def type(self, css: str, text: str) -> None:
+        """Type ``text`` into the element, key by key (WebDriver element send keys)."""
+        self._call("POST", f"/element/{self.find(css)}/value", {"text": text})
+
+    def screenshot(self) -> bytes:
+        """A PNG of the viewport (WebDriver take screenshot)."""
+        return base64.b64decode(self._call("GET", "/screenshot"))
+
+    def set_window_size(self, width: int, height: int) -> None:
+        self._call("POST", "/window/rect", {"width": width, "height": height})
 
     def quit(self) -> None:
         self._driver.delete(self._session)

@@ -29,6 +29,7 @@ from .extra_note import ExtraNote
 from .key_status import KeyStatusLine
 from .menus import WindowMenus
 from .mint_bar import MintBar
+from .playground_opener import PlaygroundOpener
 from .request_pane import ImportedConfig, RequestPane
 from .saved_body import restore_body, save_body
 from .secret_view import SecretView
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow, AutomationNames):
         self._worker.keyStatusChanged.connect(self._on_key_status)
         self._worker.keyActionDone.connect(self.keyStatus.show_result)
         self.serveLink = ServeLink(self, self._worker, self.menus.serveAction, self._profile)
+        self.playground = PlaygroundOpener(self, self.serveLink, self.menus.playgroundAction)
 
     # -- parts built on first use ---------------------------------------------------------
     @property

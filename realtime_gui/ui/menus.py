@@ -10,7 +10,8 @@ __all__ = ["WindowMenus"]
 
 
 class WindowMenus(QObject):
-    """File (Mint, Set key, Quit), Edit (Copy secret), View (Serve panel) and Help (About).
+    """File (Mint, Set key, Quit), Edit (Copy secret), View (Serve panel, Open playground)
+    and Help (About).
 
     A history entry goes into View, and a Profile menu between View and Help; a tray
     icon's menu reuses these actions.
@@ -27,6 +28,10 @@ class WindowMenus(QObject):
         self.serveAction = self._action("&Serve panel", "Ctrl+Shift+S")
         self.serveAction.setCheckable(True)
         self.serveAction.setToolTip("Show or hide the Serve tab: a local token endpoint")
+        self.playgroundAction = self._action("Open &playground", "Ctrl+Shift+P")
+        self.playgroundAction.setToolTip(
+            "Try the form's session in your browser: starts serving if needed"
+        )
         self.aboutAction = self._action("&About realtime-gui")
         self.aboutAction.triggered.connect(self._about)
 
@@ -36,7 +41,7 @@ class WindowMenus(QObject):
         file_menu.addSeparator()
         file_menu.addAction(self.quitAction)
         bar.addMenu("&Edit").addAction(self.copyAction)
-        bar.addMenu("&View").addAction(self.serveAction)
+        bar.addMenu("&View").addActions([self.serveAction, self.playgroundAction])
         bar.addMenu("&Help").addAction(self.aboutAction)
 
     def _action(self, text: str, *keys: str) -> QAction:

@@ -42,6 +42,7 @@ class ServeLink(QObject):
     startServing = Signal(object)  # ServeStart
     stopServing = Signal(int)
     updateServing = Signal(object)  # ServeSession
+    playgroundRequested = Signal()  # the panel's Open playground (ui/playground_opener.py)
 
     def __init__(
         self, window: MainWindow, worker: MintWorker, action: QAction, profile: str
@@ -85,6 +86,7 @@ class ServeLink(QObject):
             panel.startRequested.connect(self._on_start_requested)
             panel.stopRequested.connect(self._on_stop_requested)
             panel.message.connect(self._window.statusBar().showMessage)
+            panel.playgroundRequested.connect(self.playgroundRequested)
             self._panel = panel
             self.loadServing.emit()
         return self._panel

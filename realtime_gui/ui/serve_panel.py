@@ -95,6 +95,8 @@ class ServePanel(QWidget):
 
     startRequested = Signal(object)  # ServeOptions
     stopRequested = Signal()
+    playgroundRequested = Signal()  # Open playground (ui/playground_opener.py)
+    stateChanged = Signal(str)  # a ServeState value
     message = Signal(str, int)  # status bar text and how long to show it (ms)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -104,11 +106,21 @@ class ServePanel(QWidget):
         # What the server mints with (the link sets it), for Copy as…: a value, not a
         # callback into the link, so the panel never keeps the window alive.
         self.served_session: ServeSession | None = None
+        self.started: ServeStarted | None = None  # the running server's URL and token
         self._origins_ready = False
         self.serveToggle = QPushButton("Start serving", self)
         self.serveToggle.setCheckable(True)
         _named(self.serveToggle, "serveToggle", "Serve", "Start or stop the local token endpoint")
         self.serveToggle.clicked.connect(self._on_toggle_clicked)
+        self.playgroundButton = QPushButton("Open playground", self)
+        _named(
+            self.playgroundButton,
+            "playgroundButton",
+            "Open playground",
+            "Try the form's session in your browser, by voice or text: starts serving if "
+            "needed and opens the playground page (Ctrl+Shift+P)",
+        )
+        self.playgroundButton.clicked.connect(self.playgroundRequested)
         self.servePortInput = QSpinBox(self)
         self.servePortInput.setRange(0, 65535)
         self.servePortInput.setValue(DEFAULT_PANEL_PORT)
@@ -203,6 +215,7 @@ class ServePanel(QWidget):
     def _layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.serveToggle)
+        top.addWidget(self.playgroundButton)
         top.addWidget(QLabel("Port", self))
         top.addWidget(self.servePortInput)
         top.addWidget(self.serveRequireToken)
@@ -233,6 +246,7 @@ class ServePanel(QWidget):
     def tab_order(self) -> list[QWidget]:
         return [
             self.serveToggle,
+            self.playgroundButton,
             self.servePortInput,
             self.serveRequireToken,
             self.serveUrlField,
@@ -264,6 +278,7 @@ class ServePanel(QWidget):
         self._show_state(ServeState.STARTING, "Starting…")
 
     def show_serving(self, started: ServeStarted) -> None:
+        self.started = started
         self.serveUrlField.setText(started.url)
         self.serveTokenField.setText(started.token or "")
         self._show_state(ServeState.SERVING, f"Serving the form's session at {started.url}/token")
@@ -301,6 +316,7 @@ class ServePanel(QWidget):
     def _show_state(self, state: ServeState, text: str) -> None:
         self.state = state
         self.serveStatusLabel.setText(text)
+        self.stateChanged.emit(state.value)
         busy = state in (ServeState.LOADING, ServeState.STARTING, ServeState.STOPPING)
         self.serveToggle.setEnabled(not busy)
         on = state in (ServeState.STARTING, ServeState.SERVING)
@@ -313,6 +329,7 @@ class ServePanel(QWidget):
         self.serveCopyAsButton.setEnabled(state is ServeState.SERVING)
 
     def _clear_address(self) -> None:
+        self.started = None
         self.serveUrlField.clear()
         self.serveTokenField.clear()
 
@@ -322,14 +339,19 @@ class ServePanel(QWidget):
             self.serveToggle.setChecked(True)  # until the server has really stopped
             self.stopRequested.emit()
             return
+        self.request_start()
+
+    def request_start(self) -> bool:
+        """Ask to serve with the panel's options, as Start serving does; False if invalid."""
         origins = self._check_origins()
         if origins is None:
             self.serveToggle.setChecked(False)
             self.serveOriginsInput.setFocus()
-            return
+            return False
         self.startRequested.emit(
             ServeOptions(self.servePortInput.value(), origins, self.serveRequireToken.isChecked())
         )
+        return True
 
     def origin_entries(self) -> tuple[str, ...]:
         return tuple(part for part in _SPLIT.split(self.serveOriginsInput.text()) if part)

@@ -1,4 +1,4 @@
-"""The packaged binary runs ``serve``: uvicorn's string imports are bundled."""
+"""The packaged binary runs ``serve``: uvicorn's string imports and the playground are bundled."""
 
 from __future__ import annotations
 
@@ -36,6 +36,14 @@ def test_packaged_serve_mints_and_stops(
         answer = httpx.get(url + "/token", timeout=30)
         assert answer.status_code == 200
         assert answer.json()["value"].startswith("ek_")
+        # The playground's files are bundled (spec datas) and found at run time.
+        page = httpx.get(url + "/", timeout=30)
+        assert page.status_code == 200, page.text
+        assert '<script src="/playground.js" defer></script>' in page.text
+        assert "default-src 'none'" in page.headers["content-security-policy"]
+        for path, needle in (("/playground.js", "oai-events"), ("/playground.css", ":root")):
+            part = httpx.get(url + path, timeout=30)
+            assert part.status_code == 200 and needle in part.text, path
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(10) == 0
     finally:

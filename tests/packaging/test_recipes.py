@@ -105,3 +105,25 @@ def test_appstream_metainfo() -> None:
         pytest.skip("appstreamcli is not installed (appstream)")
     done = subprocess.run([tool, "validate", "--no-net", str(path)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_playground_files_are_package_data_in_the_wheel_and_the_spec() -> None:
+    # serve's GET / reads these through importlib.resources: a wheel or bundle without them
+    # answers 500. The packaged serve test fetches them from the real PyInstaller bundle.
+    import tomllib
+
+    from realtime_gui.core.serve.page import PAGE_PATHS
+
+    package = ROOT / "realtime_gui"
+    folder = package / "core" / "serve" / "playground"
+    served = {name for name, _ in PAGE_PATHS.values()}
+    assert served <= {p.name for p in folder.iterdir()}
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["realtime_gui"]
+    for name in served:
+        relative = (folder / name).relative_to(package)
+        assert any(relative.match(pattern) for pattern in patterns), name
+    spec = (PACKAGING / "realtime-gui.spec").read_text()
+    assert 'ROOT / "realtime_gui" / "core" / "serve" / "playground"' in spec
+    assert '"realtime_gui/core/serve/playground"' in spec  # where importlib.resources looks

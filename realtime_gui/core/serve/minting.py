@@ -96,6 +96,12 @@ class Minter:
     def api(self) -> ApiShape:
         return self._served.config.api
 
+    def served(self) -> tuple[SessionConfig, Connection]:
+        """The session and connection minted now (the playground page shows them)."""
+        with self._lock:
+            served = self._served
+        return served.config, served.connection
+
     def set_session(self, config: SessionConfig, connection: Connection) -> None:
         """Serve ``config`` from the next request on; raises InvalidInput and keeps the old."""
         served = self._prepare(config, connection)

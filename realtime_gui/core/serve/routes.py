@@ -1,4 +1,8 @@
-"""The routes and the order of checks: Host, Origin, preflight, route, token, body, rate, mint."""
+"""The routes and the order of checks: Host, Origin, preflight, route, token, body, rate, mint.
+
+The playground page (``/`` and its two files) passes the same Host and Origin checks and
+needs no token: it holds no secret, and fetches one from ``/token`` like any caller.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 
 from .events import ServeEvent
 from .minting import Answer, Minter, error_answer
+from .page import PAGE_PATHS, PageAnswer, page_answer
 from .policy import RateLimiter, ServePolicy, host_allowed, token_matches
 
 __all__ = ["MINT_PATHS", "TokenApp"]
@@ -59,12 +64,17 @@ class TokenApp:
             return  # lifespan is off and websockets are not served
         request = Request(scope, receive)
         origin = request.headers.get("origin")
+        answer: Answer | PageAnswer
         try:
             answer, cors = await self._handle(request, origin)
         except Exception:  # a malformed request must never take the server down
             answer, cors = error_answer(500, "Internal error.", type="server_error"), False
         response: Response
-        if answer.status == 204:
+        if isinstance(answer, PageAnswer):
+            response = Response(
+                answer.content, answer.status, dict(answer.headers), answer.media_type
+            )
+        elif answer.status == 204:
             response = Response(status_code=204, headers=dict(answer.headers))
         else:
             response = JSONResponse(answer.body, answer.status, headers=dict(answer.headers))
@@ -72,7 +82,8 @@ class TokenApp:
         if cors and origin is not None:
             response.headers["Access-Control-Allow-Origin"] = origin
             response.headers["Vary"] = "Origin"
-        await response(scope, receive, send)
+        # Logged before it is sent: whoever reads the log after reading the answer (a test,
+        # a script) finds its line there, instead of racing the server thread for it.
         self._emit(
             ServeEvent(
                 time=self._clock(),
@@ -80,12 +91,15 @@ class TokenApp:
                 path=str(scope.get("path", "")),
                 origin=origin,
                 status=answer.status,
-                session_id=answer.session_id,
-                error_code=answer.error_code,
+                session_id=answer.session_id if isinstance(answer, Answer) else None,
+                error_code=answer.error_code if isinstance(answer, Answer) else None,
             )
         )
+        await response(scope, receive, send)
 
-    async def _handle(self, request: Request, origin: str | None) -> tuple[Answer, bool]:
+    async def _handle(
+        self, request: Request, origin: str | None
+    ) -> tuple[Answer | PageAnswer, bool]:
         """The answer, and whether it carries CORS headers (only for an allowed origin)."""
         policy = self.policy
         # Before anything else: a Host that is not this server is DNS rebinding or a mistake.
@@ -111,6 +125,10 @@ class TokenApp:
                 "Access-Control-Max-Age": "600",
             }
             return Answer(204, {}, headers), cors
+        if path in PAGE_PATHS:
+            if method != "GET":
+                return _not_allowed("GET"), cors
+            return page_answer(path, *self.minter.served()), False
         if path == "/health":
             if method != "GET":
                 return _not_allowed("GET"), cors
