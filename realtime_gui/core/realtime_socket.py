@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import socket
 import ssl
 import time
@@ -38,6 +39,10 @@ _CLOSE_TIMEOUT = 2.0
 # Text events are small; audio is never asked for (the test asks for text output only).
 _MAX_MESSAGE = 16 * 1024 * 1024
 _DELTAS = ("response.output_text.delta", "response.text.delta")  # GA, Beta
+# websockets logs every handshake header at DEBUG, the secret's Authorization among them; its
+# records go through this logger, which never passes DEBUG on, whatever the root logger says.
+_LOG = logging.getLogger("realtime_gui.realtime_socket")
+_LOG.setLevel(logging.INFO)
 _TIMEOUT_HINT = "Check the network, or allow more time (--connect-timeout)."
 _UPGRADE_HINTS = {
     401: "The client secret was not accepted: it may have expired or "
@@ -113,6 +118,7 @@ class RealtimeSocket:
             ping_interval=None,
             close_timeout=_CLOSE_TIMEOUT,
             max_size=_MAX_MESSAGE,
+            logger=_LOG,
             legacy=True,
         )
         if sock is None:
