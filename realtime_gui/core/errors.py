@@ -259,11 +259,21 @@ class RealtimeClosed(ApiError):
     """The Realtime server closed the WebSocket with a close frame."""
 
     def __init__(
-        self, user_message: str, *, close_code: int, close_reason: str, hint: str | None = None
+        self,
+        user_message: str,
+        *,
+        close_code: int = 1005,  # RFC 6455: the frame carried no code
+        close_reason: str = "",
+        status: int | None = None,
+        hint: str | None = None,
+        upstream: UpstreamError | None = None,
+        raw_body: str | None = None,
     ) -> None:
         self.close_code = close_code
         self.close_reason = close_reason
-        super().__init__(user_message, hint=hint)
+        super().__init__(
+            user_message, status=status, hint=hint, upstream=upstream, raw_body=raw_body
+        )
 
 
 class NetworkError(RealtimeGuiError):
