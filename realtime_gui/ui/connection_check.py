@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,6 +19,8 @@ from PySide6.QtWidgets import (
 from ..core.errors import ConnectionTestCancelled, InvalidInput, RealtimeGuiError
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QShortcut
+
     from ..core.connection_test import ConnectionTestResult
     from ..core.credentials import KeyStatus
     from .banner import StatusBanner
@@ -96,12 +97,7 @@ class ConnectionCheck(QFrame):
         self.testResultLabel.setObjectName("testResultLabel")
         self.testResultLabel.setAccessibleName("Connection test result")
         self.testResultLabel.setWordWrap(True)
-        self.testResultLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.testResultLabel.setTextFormat(Qt.TextFormat.PlainText)
-        self._escape = QShortcut(QKeySequence("Esc"), window)
-        self._escape.setContext(Qt.ShortcutContext.WindowShortcut)
-        self._escape.setEnabled(False)
-        self._escape.activated.connect(self.cancel)
+        self._escape: QShortcut | None = None  # made on the first test, with the label's flags
 
         row = QHBoxLayout()
         row.addWidget(self.testConnectionButton)
@@ -152,7 +148,22 @@ class ConnectionCheck(QFrame):
         self.testConnectionButton.setToolTip(tip)
         self.testCancelButton.setVisible(busy)
         self.testProgress.setVisible(busy)
-        self._escape.setEnabled(busy)
+        if self._escape is not None:
+            self._escape.setEnabled(busy)
+
+    def _first_use(self) -> None:
+        # Not at start-up: the first Qt-namespace enum touched builds them all (about 12 ms
+        # before the first paint, see menus.py), and most sessions never test.
+        if self._escape is not None:
+            return
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        label = self.testResultLabel
+        label.setTextFormat(Qt.TextFormat.PlainText)  # a close reason is not markup
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._escape = QShortcut(QKeySequence("Esc"), self._window)  # window-wide by default
+        self._escape.activated.connect(self.cancel)
 
     # -- running --------------------------------------------------------------------------
     @Slot()
@@ -160,6 +171,7 @@ class ConnectionCheck(QFrame):
         """Test the form's session; ignored while a test runs or when it cannot be sent."""
         if self._running is not None or self._closed:
             return
+        self._first_use()
         if not self.testConnectionButton.isEnabled():
             problems = self._window.problems()
             if problems:  # the menu's Ctrl+T on an invalid form: say why, as Mint does

@@ -108,6 +108,8 @@ def test_the_window_and_the_cli_modules_do_not_load_websockets() -> None:
     assert {"realtime_gui.ui.connection_check", "realtime_gui.cli_connection"} <= modules
     assert "websockets" not in modules
     assert "realtime_gui.core.connection_test" not in modules
+    assert "realtime_gui.core.realtime_socket" not in modules
+    assert "realtime_gui.ui.connection_worker" not in modules  # made on the first test
 
 
 def _imported_by_cli(env: dict[str, str], *args: str) -> tuple[int, set[str]]:
