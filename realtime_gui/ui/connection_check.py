@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
-    QFrame,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -43,7 +43,7 @@ _TIP = (
 )
 
 
-class ConnectionCheck(QFrame):
+class ConnectionCheck(QGroupBox):
     """The Test connection button, an optional text to say, progress, and the outcome.
 
     The test runs on a worker and thread of its own (made on the first test), so a test
@@ -54,7 +54,7 @@ class ConnectionCheck(QFrame):
     runRequested = Signal(object)  # ConnectionTestJob
 
     def __init__(self, window: MainWindow, mint_worker: MintWorker, profile: str) -> None:
-        super().__init__(window)
+        super().__init__("Connection test", window)
         self.setObjectName("connectionCheck")
         self.setAccessibleName("Connection test")
         self._window = window
@@ -104,7 +104,6 @@ class ConnectionCheck(QFrame):
         row.addWidget(self.testSayInput, 1)
         row.addWidget(self.testCancelButton)
         column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(row)
         column.addWidget(self.testProgress)
         column.addWidget(self.testResultLabel)
