@@ -145,6 +145,7 @@ class ConnectionTester:
         """Open the Realtime WebSocket with ``secret`` (already minted) and test it."""
         from .realtime_socket import RealtimeSocket
 
+        self._check_cancelled()
         url = _websocket_url(connection, prepared.api, model)
         header = (prepared.auth.name, prepared.auth.value(secret))
         link = RealtimeSocket(

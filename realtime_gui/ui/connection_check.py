@@ -130,7 +130,9 @@ class ConnectionCheck(QGroupBox):
 
     @Slot(object)
     def _on_key_status(self, status: KeyStatus) -> None:
-        self._has_key = status.has_key
+        # A keyring that could not be asked (locked, say) may still have the key: the test
+        # then asks it and names the problem if it fails. Only a definite "no key" disables.
+        self._has_key = status.has_key or status.stored is None
         self._update()
 
     def _update(self) -> None:

@@ -200,3 +200,19 @@ def test_help_names_the_options(cli_env: dict[str, str]) -> None:
     assert result.code == 0
     for option in ("--say", "--json", "--connect-timeout", "--model", "--body-file"):
         assert option in result.stdout
+
+
+def test_differences_from_what_was_asked_go_to_stderr(
+    fake_api: FakeRealtimeApi, cli_env: dict[str, str]
+) -> None:
+    original = fake_api.realtime.issue
+
+    def issue(value: str, session: dict, expires_at: int) -> None:  # type: ignore[type-arg]
+        audio = {"output": {"voice": "alloy"}}  # the server starts another voice than asked
+        original(value, {**session, "audio": audio}, expires_at)
+
+    fake_api.realtime.issue = issue  # type: ignore[method-assign]
+    result = conntest(fake_api, cli_env, "--voice", "marin")
+    assert result.code == 0, result.stderr
+    assert "note: granted differently from what was asked: audio.output.voice" in result.stderr
+    assert len(result.stdout.splitlines()) == 3  # stdout keeps its three lines

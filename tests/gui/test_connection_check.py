@@ -229,3 +229,17 @@ def test_closing_mid_test_cancels_it_and_joins_both_threads(
     window.close()
     qtbot.waitUntil(host.worker_thread.isFinished, timeout=5_000)
     assert host.stopped or host.worker_thread.isFinished()
+
+
+def test_a_locked_keyring_leaves_the_button_enabled_and_names_the_problem(
+    qtbot: QtBot, make_window: WindowFactory, fake_api: FakeRealtimeApi
+) -> None:
+    from tests.doubles import LockedKeyring
+
+    window = make_window(env={"OPENAI_BASE_URL": fake_api.base_url}, backend=LockedKeyring())
+    button = ready(qtbot, window)  # unknown is not "no key": the test may ask the keyring
+    button.click()
+    text = wait_done(qtbot, window)
+    assert text.startswith("Failed: ") and "locked" in text.lower()
+    assert window.statusBanner.isVisible()
+    assert fake_api.requests == [] and fake_api.realtime.connections == []
