@@ -71,7 +71,7 @@ class ConnectionCheck(QGroupBox):
         self.last_result: ConnectionTestResult | None = None
         self.last_error: RealtimeGuiError | None = None
 
-        self.testConnectionButton = QPushButton("&Test connection", self)
+        self.testConnectionButton = QPushButton("Test co&nnection", self)
         self.testConnectionButton.setObjectName("testConnectionButton")
         self.testConnectionButton.setAccessibleName("Test connection")
         self.testConnectionButton.setToolTip(_TIP)
@@ -139,7 +139,7 @@ class ConnectionCheck(QGroupBox):
         busy = self._running is not None
         ready = self._form_ok and self._has_key and not busy and not self._closed
         self.testConnectionButton.setEnabled(ready)
-        self.testConnectionButton.setText("Testing…" if busy else "&Test connection")
+        self.testConnectionButton.setText("Testing…" if busy else "Test co&nnection")
         if busy or ready:
             tip = _TIP
         elif not self._has_key:

@@ -243,3 +243,17 @@ def test_a_locked_keyring_leaves_the_button_enabled_and_names_the_problem(
     assert text.startswith("Failed: ") and "locked" in text.lower()
     assert window.statusBanner.isVisible()
     assert fake_api.requests == [] and fake_api.realtime.connections == []
+
+
+def test_ctrl_t_runs_the_test_from_anywhere_in_the_window(
+    qtbot: QtBot, make_window: WindowFactory, fake_api: FakeRealtimeApi
+) -> None:
+    window = make_window()
+    ready(qtbot, window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.instructionsInput.setFocus()
+    qtbot.keyClick(window.instructionsInput, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    assert wait_done(qtbot, window).startswith("Connected in")
+    assert len(fake_api.realtime.connections) == 1
+    assert window.instructionsInput.toPlainText() == ""  # the shortcut did not type a "t"
