@@ -226,3 +226,14 @@ def _wait_for(condition: Any, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.01)
+
+
+def test_wss_to_a_plain_http_server_is_a_tls_error(fake_api: FakeRealtimeApi) -> None:
+    from realtime_gui.core.errors import TlsError
+
+    prepared, _ = request(fake_api)
+    https = Connection(base_url=f"https://127.0.0.1:{fake_api.port}/v1")
+    with pytest.raises(TlsError) as caught:
+        ConnectionTester().connect("ek_x", prepared, https, model="m", connect_timeout=5)
+    assert "TLS handshake with 127.0.0.1" in caught.value.user_message
+    assert caught.value.exit_code == 5
