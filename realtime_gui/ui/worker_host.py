@@ -97,6 +97,10 @@ class WorkerHost(QObject, Generic[_W]):
     def _on_thread_finished(self) -> None:
         if self._finished:
             return
+        # ``finished`` is emitted from the thread just before it really ends; the host may
+        # be dropped right after this (it leaves _live), and destroying a QThread that is
+        # still running aborts the process. The rest of its exit takes microseconds.
+        self.worker_thread.wait()
         self._finished = True
         # The worker thread has ended, so its client can be closed from this one.
         self.worker.shutdown()
