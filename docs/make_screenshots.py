@@ -98,6 +98,26 @@ def demo_secret(seconds_left: float) -> MintedSecret:
     )
 
 
+def shot_connection_test(app: QApplication, window: MainWindow) -> None:
+    """The Test connection outcome, as a test with a text to say shows it."""
+    from realtime_gui.core.connection_test import ConnectionTestResult
+    from realtime_gui.ui.connection_check import describe_result
+
+    check = window.connectionCheck
+    check.testSayInput.setText("Say hello in five words.")
+    session = {"type": "realtime", "id": "sess_demo456", "model": "gpt-realtime"}
+    result = ConnectionTestResult(
+        connect_ms=412, session_id="sess_demo456", model="gpt-realtime",
+        url="wss://api.openai.com/v1/realtime?model=gpt-realtime", session=session,
+        requested={"type": "realtime", "model": "gpt-realtime"},
+        reply="Hello there, lovely to meet you!",
+    )  # fmt: skip
+    check.testResultLabel.setText(describe_result(result))
+    shot(app, window, "window-connection-test")
+    check.testSayInput.clear()
+    check.testResultLabel.clear()
+
+
 def main() -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
@@ -119,6 +139,7 @@ def main() -> int:
     window.revealButton.setChecked(True)
     shot(app, window, "window-minted")
     shot_with_menu(app, window, window.secretView.copyAsButton, "window-copy-as")
+    shot_connection_test(app, window)
 
     requested = {"type": "realtime", "model": "gpt-realtime", "output_modalities": ["audio"],
                  "audio": {"output": {"voice": "marin"}}}  # fmt: skip

@@ -87,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_serve_command(commands, add_request_arguments)
     add_snippet_command(commands)
+    from .cli_connection import add_test_command
+
+    add_test_command(commands, add_request_arguments)
 
     key = commands.add_parser("key", help="manage the API key in the OS keyring")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
@@ -370,6 +373,10 @@ def main(
             from .cli_serve import run_serve
 
             return run_serve(args, env, store, io)
+        if args.command == "test":
+            from .cli_connection import run_test
+
+            return run_test(args, env, store, io)
         return _run_key(args, env, store, io)
     except RealtimeGuiError as exc:
         _print_error(exc, stderr)

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import httpcore
 
@@ -145,20 +145,28 @@ class _AbortableBackend(httpcore.SyncBackend):
             stream.abort()
 
 
-class _ConnectAttempt:
+class _Closeable(Protocol):
+    def close(self) -> None: ...
+
+
+_C = TypeVar("_C", bound=_Closeable)
+
+
+class _ConnectAttempt(Generic[_C]):
     """One connect running on a daemon thread; the caller may stop waiting for it at any time.
 
-    A stream that arrives after the caller gave up is closed by the helper thread itself.
+    A stream (or, for the connection test, a socket) that arrives after the caller gave up
+    is closed by the helper thread itself.
     """
 
     _POLL = 0.02  # how soon a cancel is noticed while waiting
 
-    def __init__(self, connect: Callable[[], httpcore.NetworkStream]) -> None:
+    def __init__(self, connect: Callable[[], _C]) -> None:
         self._connect = connect
         self._lock = threading.Lock()
         self._done = threading.Event()
         self._abandoned = False
-        self._stream: httpcore.NetworkStream | None = None
+        self._stream: _C | None = None
         self._error: BaseException | None = None
         threading.Thread(target=self._run, name="realtime-gui-connect", daemon=True).start()
 
@@ -177,7 +185,7 @@ class _ConnectAttempt:
                 return
         stream.close()
 
-    def wait(self, timeout: float | None, cancelled: Callable[[], bool]) -> httpcore.NetworkStream:
+    def wait(self, timeout: float | None, cancelled: Callable[[], bool]) -> _C:
         """The connected stream; ConnectError when cancelled, ConnectTimeout past ``timeout``."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while not self._done.wait(self._POLL):

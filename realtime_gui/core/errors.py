@@ -15,12 +15,16 @@ The tree (exit code of ``realtime-gui mint`` in brackets)::
     │   ├── EndpointNotFound         404
     │   ├── RateLimited              429
     │   ├── ServerError              5xx
-    │   └── UnusableResponse         2xx without a secret, malformed JSON, bad expiry
+    │   ├── UnusableResponse         2xx without a secret, malformed JSON, bad expiry
+    │   ├── RealtimeErrorEvent       the Realtime WebSocket sent an ``error`` event
+    │   └── RealtimeClosed           the Realtime server closed the WebSocket (code, reason)
     ├── NetworkError [5]
     │   ├── RequestTimeout           connect, read or write took longer than allowed
     │   ├── ConnectionFailed         refused, reset, or the host name did not resolve
+    │   │   └── RealtimeDropped      the WebSocket ended without a close frame (1006)
     │   └── TlsError                 the certificate could not be verified
     └── MintCancelled [130]          the user cancelled (closed the window) mid-request
+        └── ConnectionTestCancelled  … or a connection test
 
 Each error carries a one-line ``user_message``, the server's own words verbatim in
 ``upstream`` when there were any, a ``hint`` saying what to do next, and (for API
@@ -38,6 +42,7 @@ __all__ = [
     "AuthenticationFailed",
     "BadRequest",
     "ConnectionFailed",
+    "ConnectionTestCancelled",
     "CredentialError",
     "EndpointNotFound",
     "FieldProblem",
@@ -49,6 +54,9 @@ __all__ = [
     "NoApiKey",
     "PermissionDenied",
     "RateLimited",
+    "RealtimeClosed",
+    "RealtimeDropped",
+    "RealtimeErrorEvent",
     "RealtimeGuiError",
     "RequestTimeout",
     "ServerError",
@@ -70,12 +78,15 @@ class UpstreamError:
 
     def describe(self) -> str:
         """One line with everything the server said: message, code and param."""
-        parts = [f"HTTP {self.status}"]
+        # Status 0: the words came in a WebSocket event, not an HTTP answer.
+        parts = [f"HTTP {self.status}"] if self.status else []
         if self.code:
             parts.append(f"code {self.code}")
         if self.param:
             parts.append(f"param {self.param}")
         head = ", ".join(parts)
+        if not head:
+            return self.message or ""
         return f"{head}: {self.message}" if self.message else head
 
 
@@ -240,6 +251,31 @@ class UnusableResponse(ApiError):
     """A success status, but the body has no usable secret or expiry."""
 
 
+class RealtimeErrorEvent(ApiError):
+    """The Realtime WebSocket sent an ``error`` event (``upstream.code`` verbatim)."""
+
+
+class RealtimeClosed(ApiError):
+    """The Realtime server closed the WebSocket with a close frame."""
+
+    def __init__(
+        self,
+        user_message: str,
+        *,
+        close_code: int = 1005,  # RFC 6455: the frame carried no code
+        close_reason: str = "",
+        status: int | None = None,
+        hint: str | None = None,
+        upstream: UpstreamError | None = None,
+        raw_body: str | None = None,
+    ) -> None:
+        self.close_code = close_code
+        self.close_reason = close_reason
+        super().__init__(
+            user_message, status=status, hint=hint, upstream=upstream, raw_body=raw_body
+        )
+
+
 class NetworkError(RealtimeGuiError):
     """The request did not get an answer."""
 
@@ -258,6 +294,12 @@ class ConnectionFailed(NetworkError):
     default_hint = "Check the base URL, your network and any proxy settings."
 
 
+class RealtimeDropped(ConnectionFailed):
+    """The Realtime WebSocket ended without a close frame: an abnormal closure (1006)."""
+
+    default_hint = "The connection was cut midway; check the network or proxy and try again."
+
+
 class TlsError(NetworkError):
     """The server's TLS certificate could not be verified."""
 
@@ -271,3 +313,7 @@ class MintCancelled(RealtimeGuiError):
     """The request was cancelled before an answer arrived (the window was closed)."""
 
     exit_code = 130
+
+
+class ConnectionTestCancelled(MintCancelled):
+    """A connection test was cancelled (Cancel, Esc, or the window closed)."""

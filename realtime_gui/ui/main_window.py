@@ -25,6 +25,7 @@ from ..core.request import PreparedRequest, prepare
 from ..core.session import ApiShape, SessionConfig, SessionType
 from .advanced_section import AdvancedSection
 from .automation_names import AutomationNames, forward_names
+from .connection_check import ConnectionCheck
 from .extra_note import ExtraNote
 from .key_status import KeyStatusLine
 from .menus import WindowMenus
@@ -35,7 +36,7 @@ from .saved_body import restore_body, save_body
 from .secret_view import SecretView
 from .serve_link import ServeLink
 from .session_form import SessionForm
-from .worker import MintFailed, MintJob, MintSucceeded
+from .worker import MintFailed, MintJob, MintSucceeded, MintWorker
 from .worker_host import WorkerHost
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class MainWindow(QMainWindow, AutomationNames):
     def __init__(
         self,
         *,
-        host: WorkerHost,
+        host: WorkerHost[MintWorker],
         settings: QSettings,
         env: Mapping[str, str],
         profile: str = DEFAULT_PROFILE,
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow, AutomationNames):
         self.advancedSection = AdvancedSection(self)
         self.extraNote = ExtraNote(self)
         self.mintBar = MintBar(self)
+        self.connectionCheck = ConnectionCheck(self, self._worker, self._profile)
 
     def _build_actions(self) -> None:
         self.menus = WindowMenus(self)
@@ -140,6 +142,7 @@ class MainWindow(QMainWindow, AutomationNames):
         self.keyAction.triggered.connect(self.open_key_dialog)
         self.menus.quitAction.triggered.connect(self.close)
         self.copyAction.triggered.connect(self.secretView.copy_secret)
+        self.menus.testAction.triggered.connect(self.connectionCheck.start)
 
     def _layout(self) -> None:
         form_column = QVBoxLayout()
@@ -161,6 +164,7 @@ class MainWindow(QMainWindow, AutomationNames):
 
         right = QVBoxLayout()
         right.addWidget(self.secretView)
+        right.addWidget(self.connectionCheck)
         right.addWidget(self.requestPane, 1)
 
         columns = QHBoxLayout()
@@ -182,6 +186,7 @@ class MainWindow(QMainWindow, AutomationNames):
             self.advancedToggle,
             self.mintButton,
             *self.secretView.tab_order(),
+            *self.connectionCheck.tab_order(),
             *self.requestPane.tab_order(),
         ]
         for first, second in itertools.pairwise(order):
@@ -470,4 +475,5 @@ class MainWindow(QMainWindow, AutomationNames):
             return
         self._shut_down = True
         self.secretView.stop()
+        self.connectionCheck.shutdown()
         self._host.stop()

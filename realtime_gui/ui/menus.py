@@ -10,8 +10,8 @@ __all__ = ["WindowMenus"]
 
 
 class WindowMenus(QObject):
-    """File (Mint, Set key, Quit), Edit (Copy secret), View (Serve panel, Open playground)
-    and Help (About).
+    """File (Mint, Test connection, Set key, Quit), Edit (Copy secret), View (Serve panel,
+    Open playground) and Help (About).
 
     A history entry goes into View, and a Profile menu between View and Help; a tray
     icon's menu reuses these actions.
@@ -22,6 +22,8 @@ class WindowMenus(QObject):
         self._window = window
         self.mintAction = self._action("&Mint secret", "Ctrl+Return", "Ctrl+Enter")
         self.keyAction = self._action("Set API &key…", "Ctrl+K")
+        self.testAction = self._action("&Test connection", "Ctrl+T")
+        self.testAction.setToolTip("Mint a sibling secret and open a Realtime session with it")
         self.quitAction = self._action("&Quit", "Ctrl+Q")
         self.copyAction = self._action("&Copy secret", "Ctrl+Shift+C")
         self.copyAction.setEnabled(False)  # until there is a secret
@@ -37,7 +39,7 @@ class WindowMenus(QObject):
 
         bar = window.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.mintAction, self.keyAction])
+        file_menu.addActions([self.mintAction, self.testAction, self.keyAction])
         file_menu.addSeparator()
         file_menu.addAction(self.quitAction)
         bar.addMenu("&Edit").addAction(self.copyAction)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 
 from ..core.credentials import KeyStatus
 from ..core.errors import CredentialError, MintCancelled, RealtimeGuiError
 from ..core.responses import MintedSecret
+from .worker_host import HostedWorker
 
 if TYPE_CHECKING:
     from ..core.client import MintClient
@@ -95,7 +97,7 @@ def _default_client() -> MintClient:
     return MintClient()
 
 
-class MintWorker(QObject):
+class MintWorker(HostedWorker):
     """Mints and touches the keyring off the GUI thread; results come back as signals.
 
     httpx and keyring are imported here, on the worker thread, the first time they are
@@ -126,17 +128,22 @@ class MintWorker(QObject):
         self._key_store_factory = key_store_factory
         self._client_factory = client_factory
         self._store: KeyStore | None = None
+        self._store_lock = threading.Lock()  # the connection test's thread asks for it too
         self._client: MintClient | None = None
         self._runner: ServeRunner | None = None  # made when the Serve panel is first used
         # Set from the GUI thread by cancel(); the worker is finished for good then.
         self._cancelled = False
 
-    def _key_store(self) -> KeyStore:
-        if self._store is None:
-            self._store = self._key_store_factory(self._env)
-            if self._cancelled:
-                self._store.cancel()
-        return self._store
+    def key_store(self) -> KeyStore:
+        """The one KeyStore (a session-only key lives in it); from any worker thread."""
+        with self._store_lock:
+            if self._store is None:
+                self._store = self._key_store_factory(self._env)
+                if self._cancelled:
+                    self._store.cancel()
+            return self._store
+
+    _key_store = key_store
 
     def _mint_client(self) -> MintClient:
         if self._client is None:

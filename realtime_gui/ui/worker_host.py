@@ -12,13 +12,11 @@ from __future__ import annotations
 import atexit
 import os
 import sys
-from typing import ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Slot
 
-from .worker import MintWorker
-
-__all__ = ["STOP_WAIT_MS", "WorkerHost"]
+__all__ = ["STOP_WAIT_MS", "HostedWorker", "WorkerHost"]
 
 # How long stop() may block the GUI thread (half of the 100 ms a close may take in all,
 # so saving the settings and the rest fit too). Cancelled work ends within a few tens of
@@ -31,16 +29,32 @@ STOP_WAIT_MS = 50
 _EXIT_WAIT_MS = 30_000
 
 
-class WorkerHost(QObject):
-    """Owns one ``MintWorker`` on its own long-lived ``QThread``; safe to drop at any moment."""
+class HostedWorker(QObject):
+    """What a host runs: a QObject that can be cancelled from the GUI thread and shut down."""
 
-    _live: ClassVar[set[WorkerHost]] = set()
+    def cancel(self) -> None:
+        """Called from the GUI thread: end in-flight work now (sticky)."""
 
-    def __init__(self, worker: MintWorker) -> None:
+    def shutdown(self) -> None:
+        """Called once the thread has finished: release what the worker holds."""
+
+
+_W = TypeVar("_W", bound=HostedWorker)
+
+
+class WorkerHost(QObject, Generic[_W]):
+    """Owns one worker (``MintWorker``, or the connection test's) on its own ``QThread``.
+
+    Safe to drop at any moment.
+    """
+
+    _live: ClassVar[set[WorkerHost[Any]]] = set()
+
+    def __init__(self, worker: _W, *, name: str = "realtime-gui-worker") -> None:
         super().__init__()  # no parent: a window's lifetime must not decide the thread's
         self.worker = worker
         self.worker_thread = QThread()
-        self.worker_thread.setObjectName("realtime-gui-worker")
+        self.worker_thread.setObjectName(name)
         worker.moveToThread(self.worker_thread)
         self._stopping = False
         self._finished = False
@@ -83,13 +97,17 @@ class WorkerHost(QObject):
     def _on_thread_finished(self) -> None:
         if self._finished:
             return
+        # ``finished`` is emitted from the thread just before it really ends; the host may
+        # be dropped right after this (it leaves _live), and destroying a QThread that is
+        # still running aborts the process. The rest of its exit takes microseconds.
+        self.worker_thread.wait()
         self._finished = True
         # The worker thread has ended, so its client can be closed from this one.
         self.worker.shutdown()
         WorkerHost._live.discard(self)
 
     @classmethod
-    def live_hosts(cls) -> frozenset[WorkerHost]:
+    def live_hosts(cls) -> frozenset[WorkerHost[Any]]:
         """Hosts whose thread has not finished yet (for tests and shutdown)."""
         return frozenset(cls._live)
 

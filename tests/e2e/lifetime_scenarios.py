@@ -238,6 +238,50 @@ def quit_while_serving(app: QApplication, api: FakeRealtimeApi) -> None:
     assert pump(app, lambda: refuses_connections(url)), "the server outlived the application"
 
 
+def start_connection_test(app: QApplication, api: FakeRealtimeApi, window: MainWindow) -> None:
+    """Start a connection test that the server leaves hanging after the upgrade."""
+    api.realtime.mode = "hang"
+    button = window.connectionCheck.testConnectionButton
+    assert pump(app, button.isEnabled), "Test connection never became enabled"
+    button.click()
+    assert pump(app, lambda: api.realtime.connections != []), "the test never connected"
+    assert window.connectionCheck.is_testing
+
+
+def close_mid_connection_test(app: QApplication, api: FakeRealtimeApi) -> None:
+    window = new_window(api)
+    start_connection_test(app, api, window)
+    timed(window.close)
+    assert all_hosts_stopped(app), "the connection test's thread outlived the window"
+
+
+def drop_mid_connection_test(app: QApplication, api: FakeRealtimeApi) -> None:
+    holder = [new_window(api)]
+    start_connection_test(app, api, holder[0])
+    timed(lambda: drop(holder))
+    assert all_hosts_stopped(app), "the connection test's thread outlived a dropped window"
+
+
+def quit_mid_connection_test(app: QApplication, api: FakeRealtimeApi) -> None:
+    window = new_window(api)
+    start_connection_test(app, api, window)
+    quit_and_time(app)
+    assert all_hosts_stopped(app)
+
+
+def close_mid_connection_test_mint(app: QApplication, api: FakeRealtimeApi) -> None:
+    window = new_window(api)
+    release = hold_next_request(api)
+    button = window.connectionCheck.testConnectionButton
+    assert pump(app, button.isEnabled), "Test connection never became enabled"
+    button.click()
+    assert pump(app, lambda: len(api.requests) == 1), "the sibling mint never reached the server"
+    timed(window.close)
+    assert all_hosts_stopped(app)
+    assert not release.is_set(), "close() waited for the sibling mint instead of cancelling"
+    release.set()
+
+
 SCENARIOS: dict[str, Callable[[QApplication, FakeRealtimeApi], None]] = {
     "drop-idle": drop_idle,
     "drop-mid-mint": drop_mid_mint,
@@ -251,6 +295,10 @@ SCENARIOS: dict[str, Callable[[QApplication, FakeRealtimeApi], None]] = {
     "close-while-serving": close_while_serving,
     "drop-while-serving": drop_while_serving,
     "quit-while-serving": quit_while_serving,
+    "close-mid-connection-test": close_mid_connection_test,
+    "close-mid-connection-test-mint": close_mid_connection_test_mint,
+    "drop-mid-connection-test": drop_mid_connection_test,
+    "quit-mid-connection-test": quit_mid_connection_test,
 }
 
 

@@ -9,7 +9,8 @@ import tempfile
 
 import realtime_gui.core
 from realtime_gui.app import CONFIG_DIR_ENV, QUIT_AFTER_PAINT_ENV
-from tests.conftest import PYTHON
+from tests.conftest import PYTHON, TEST_API_KEY
+from tests.fake_api import FakeRealtimeApi
 
 # Every module of the core package, found rather than listed, so a new one is covered too.
 CORE_MODULES = sorted(
@@ -95,3 +96,85 @@ def test_the_http_client_does_not_load_httpx_command_line_helpers() -> None:
     modules = _modules_after("import realtime_gui.core.client")
     assert "httpx" in modules and "realtime_gui.core.client" in modules
     assert "click" not in modules and "pygments" not in modules
+
+
+def test_the_window_and_the_cli_modules_do_not_load_websockets() -> None:
+    # The WebSocket stack is for the connection test only, loaded when a test runs.
+    modules = _modules_after(
+        "import realtime_gui.app\nimport realtime_gui.ui.connection_check\n"
+        "import realtime_gui.cli\nimport realtime_gui.cli_connection\n"
+        "import realtime_gui.core.client\nimport realtime_gui.core.errors"
+    )
+    assert {"realtime_gui.ui.connection_check", "realtime_gui.cli_connection"} <= modules
+    assert "websockets" not in modules
+    assert "realtime_gui.core.connection_test" not in modules
+    assert "realtime_gui.core.realtime_socket" not in modules
+    assert "realtime_gui.ui.connection_worker" not in modules  # made on the first test
+
+
+def _imported_by_cli(env: dict[str, str], *args: str) -> tuple[int, set[str]]:
+    done = subprocess.run(
+        [PYTHON, "-X", "importtime", "-m", "realtime_gui", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    return done.returncode, imported
+
+
+def test_mint_does_not_load_websockets_and_test_does(
+    fake_api: FakeRealtimeApi, cli_env: dict[str, str]
+) -> None:
+    env = {**cli_env, "OPENAI_API_KEY": TEST_API_KEY, "OPENAI_BASE_URL": fake_api.base_url}
+    code, imported = _imported_by_cli(env, "mint")
+    assert code == 0 and "realtime_gui.core.client" in imported  # it really minted
+    assert "websockets" not in imported
+    code, imported = _imported_by_cli(env, "test", "--help")
+    assert code == 0 and "websockets" not in imported
+    code, imported = _imported_by_cli(env, "test")
+    assert code == 0 and "websockets" in imported  # the witness: a test does load it
+
+
+_WINDOW_MINT_THEN_TEST = """
+import sys, time
+from PySide6.QtWidgets import QApplication
+from realtime_gui.app import create_window
+app = QApplication([])
+window = create_window()
+window.show()
+
+def pump(until):
+    deadline = time.monotonic() + 20
+    while not until() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.005)
+    assert until()
+
+window.mint()
+pump(lambda: window.secretField.text().startswith("ek_"))
+print("after mint:", "websockets" in sys.modules)
+button = window.connectionCheck.testConnectionButton
+pump(button.isEnabled)
+button.click()
+pump(lambda: window.connectionCheck.last_result is not None)
+print("after test:", "websockets" in sys.modules)
+window.close()
+"""
+
+
+def test_the_window_loads_websockets_only_for_a_connection_test(
+    fake_api: FakeRealtimeApi, cli_env: dict[str, str]
+) -> None:
+    env = {**cli_env, "OPENAI_API_KEY": TEST_API_KEY, "OPENAI_BASE_URL": fake_api.base_url,
+           "QT_QPA_PLATFORM": "offscreen", CONFIG_DIR_ENV: tempfile.mkdtemp()}  # fmt: skip
+    done = subprocess.run(
+        [PYTHON, "-c", _WINDOW_MINT_THEN_TEST],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["after mint: False", "after test: True"], done.stdout

@@ -10,6 +10,7 @@ from realtime_gui.core.errors import (
     AuthenticationFailed,
     BadRequest,
     ConnectionFailed,
+    ConnectionTestCancelled,
     CredentialError,
     EndpointNotFound,
     FieldProblem,
@@ -21,6 +22,9 @@ from realtime_gui.core.errors import (
     NoApiKey,
     PermissionDenied,
     RateLimited,
+    RealtimeClosed,
+    RealtimeDropped,
+    RealtimeErrorEvent,
     RealtimeGuiError,
     RequestTimeout,
     ServerError,
@@ -44,11 +48,15 @@ TREE: dict[type[RealtimeGuiError], tuple[type[RealtimeGuiError], int]] = {
     RateLimited: (ApiError, 4),
     ServerError: (ApiError, 4),
     UnusableResponse: (ApiError, 4),
+    RealtimeErrorEvent: (ApiError, 4),
+    RealtimeClosed: (ApiError, 4),
     NetworkError: (RealtimeGuiError, 5),
     RequestTimeout: (NetworkError, 5),
     ConnectionFailed: (NetworkError, 5),
+    RealtimeDropped: (ConnectionFailed, 5),
     TlsError: (NetworkError, 5),
     MintCancelled: (RealtimeGuiError, 130),
+    ConnectionTestCancelled: (MintCancelled, 130),
 }
 
 UPSTREAM = UpstreamError(
@@ -82,6 +90,22 @@ def test_parent_and_exit_code_follow_the_documented_tree(cls: type[RealtimeGuiEr
     assert cls.__bases__ == (parent,)
     assert cls.exit_code == code
     assert make(cls).exit_code == code
+
+
+def test_an_event_error_names_no_http_status() -> None:
+    # An ``error`` event on the Realtime WebSocket has no HTTP status (0): none is invented.
+    upstream = UpstreamError(0, "This ephemeral key has already been used.", None,
+                             "ephemeral_token_already_used")  # fmt: skip
+    error = RealtimeErrorEvent("The Realtime server sent an error event.", upstream=upstream)
+    assert error.lines()[1] == (
+        "Server said: code ephemeral_token_already_used: This ephemeral key has already been used."
+    )
+    assert UpstreamError(0, "Just words.").describe() == "Just words."
+
+
+def test_a_close_keeps_its_code_and_reason() -> None:
+    error = RealtimeClosed("Closed.", close_code=4010, close_reason="quota")
+    assert (error.close_code, error.close_reason, error.exit_code) == (4010, "quota", 4)
 
 
 def test_base_error_is_an_exception_with_exit_code_1() -> None:
