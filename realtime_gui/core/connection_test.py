@@ -90,12 +90,12 @@ class ConnectionTester:
         """End the test now: the mint, a DNS lookup or connect, the handshake or a read."""
         with self._lock:
             self._cancelled = True
-            client, sockets = self._client, list(self._sockets)
+            client = self._client
+            for sock in self._sockets:  # under the lock: see _untrack
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
         if client is not None:
             client.cancel()
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
 
     def run(
         self,
@@ -193,10 +193,12 @@ class ConnectionTester:
                 sock.shutdown(socket.SHUT_RDWR)
 
     def _untrack(self) -> None:
+        # Closed under the lock: a cancel() racing this must never shut down a descriptor
+        # number that has just been closed and handed to another connection.
         with self._lock:
-            sockets, self._sockets = self._sockets, []
-        for sock in sockets:
-            sock.close()
+            for sock in self._sockets:
+                sock.close()
+            self._sockets = []
 
 
 def _requested_model(prepared: PreparedRequest) -> str | None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from realtime_gui.ui.worker_host import WorkerHost
 from tests.e2e.test_secret_leaks import LEAK_KEY, files_containing
 from tests.fake_api import FakeRealtimeApi
 from tests.gui.conftest import WindowFactory
@@ -40,6 +41,7 @@ def test_connection_tests_leak_no_key_and_no_secret(
             shown.append(repr(check.last_result))
     assert shown[0].startswith("Connected in") and "Reply: You said: hello" in shown[0]
     window.close()
+    qtbot.waitUntil(lambda: not WorkerHost.live_hosts(), timeout=10_000)
 
     secrets = [c.credential for c in fake_api.realtime.connections if c.credential]
     assert len(secrets) == 4 and all(s.startswith("ek_") for s in secrets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -26,6 +27,10 @@ def every_thread_joined(qtbot: QtBot) -> Iterator[None]:
     """
     yield
     qtbot.waitUntil(lambda: not WorkerHost.live_hosts(), timeout=10_000)
+    # Collect the closed windows' Python wrappers here, on the GUI thread: a cyclic
+    # collection started later by an allocation on some other thread must not be the one
+    # that deletes Qt objects.
+    gc.collect()
 
 
 NAMES = ["connectionCheck", "testConnectionButton", "testSayInput", "testCancelButton",
