@@ -211,6 +211,8 @@ def refuses_connections(url: str) -> bool:
         httpx.get(f"{url}/health", timeout=1.0)
     except httpx.ConnectError:
         return True
+    except httpx.TransportError:  # accepted, then reset: the server is mid-shutdown
+        return False
     return False
 
 
