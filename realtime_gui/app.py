@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
+from .ui.gc_policy import GuiThreadCollector
 from .ui.main_window import MainWindow
 from .ui.worker import MintWorker
 from .ui.worker_host import WorkerHost
@@ -112,6 +113,7 @@ def main() -> int:
     QApplication.setDesktopFileName(APP_NAME)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    GuiThreadCollector(app)
     window = create_window()
     if os.environ.get(QUIT_AFTER_PAINT_ENV) == "1":
         window.installEventFilter(_QuitAfterFirstPaint(window))
