@@ -227,15 +227,15 @@ class PresetStore:
                 "preset", f"cannot read {path}: {exc.strerror or exc}"
             ) from None
 
-    def _refuse_built_in(self, name: str, action: str) -> None:
+    def _refuse_built_in(self, name: str, action: str, hint: str = "") -> None:
         if name in BUILT_IN:
             raise InvalidInput.single(
-                "name", f"{name!r} is a built-in preset and cannot be {action}; pick another name"
+                "name", f"{name!r} is a built-in preset and cannot be {action}" + hint
             )
 
     def save(self, name: str, config: SessionConfig) -> Saved:
         """Write ``config`` as ``<name>.json`` (replacing it atomically); never a credential."""
-        self._refuse_built_in(name, "saved over")
+        self._refuse_built_in(name, "saved over", "; save it under another name")
         path = self.path(name)
         body, notes = preset_body(config)
         try:
