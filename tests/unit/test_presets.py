@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from realtime_gui.core.bodies import build_body
 from realtime_gui.core.errors import InvalidInput
 from realtime_gui.core.presets import BUILT_IN, PresetStore, check_name, config_dir
 from realtime_gui.core.request import encode_body
-from realtime_gui.core.session import SessionConfig
+from realtime_gui.core.session import ApiShape, SessionConfig
 
 CONFIG = SessionConfig(
     model="gpt-realtime", voice="cedar", instructions="Be brief.", ttl_seconds=300
@@ -150,6 +151,8 @@ def test_a_corrupt_file_is_moved_aside_and_the_rest_still_lists(
 
 def test_config_dir_override_and_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert config_dir({"REALTIME_GUI_CONFIG_DIR": str(tmp_path)}) == tmp_path
+    if not sys.platform.startswith("linux"):
+        return  # XDG_CONFIG_HOME is the Linux convention; elsewhere platformdirs ignores it
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     assert config_dir({}) == tmp_path / "xdg" / "realtime-gui"
 
@@ -211,3 +214,17 @@ def test_preset_flags_override_fields_and_set_applies_last(tmp_path: Path) -> No
 def test_preset_refusals_exit_2(tmp_path: Path, argv: tuple[str, ...], message: str) -> None:
     code, out, err = _cli({"REALTIME_GUI_CONFIG_DIR": str(tmp_path)}, "preview", *argv)
     assert code == 2 and out == "" and message in err
+
+
+def test_a_beta_session_is_saved_as_its_ga_body_with_notes(presets: PresetStore) -> None:
+    beta = SessionConfig(
+        api=ApiShape.BETA, model="gpt-realtime", voice="marin", modalities=("text", "audio"),
+        temperature=0.8,
+    )  # fmt: skip
+    saved = presets.save("from-beta", beta)
+    body = json.loads(saved.path.read_text(encoding="utf-8"))
+    assert body["session"]["type"] == "realtime"
+    assert body["session"]["audio"]["output"]["voice"] == "marin"
+    assert "temperature" not in json.dumps(body)
+    assert any("temperature" in note for note in saved.notes)
+    assert presets.load("from-beta").config.api is ApiShape.GA
