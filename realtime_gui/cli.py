@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_connection import add_test_command
 
     add_test_command(commands, add_request_arguments)
+    from .cli_presets import add_preset_command
+
+    add_preset_command(commands, add_request_arguments)
 
     key = commands.add_parser("key", help="manage the API key in the OS keyring")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
@@ -182,14 +185,24 @@ def _read_json(path: str, stdin: TextIO) -> object:
         raise InvalidInput.single("body_file", f"is not valid JSON: {exc}") from None
 
 
-def request_config(args: argparse.Namespace, stdin: TextIO) -> SessionConfig:
-    """The session mint/preview will send: flags, or --body-file, then every --set."""
+def _flags_config(args: argparse.Namespace, stdin: TextIO, env: Mapping[str, str]) -> SessionConfig:
+    if args.preset is None:
+        return config_from_args(args, stdin)
+    from .cli_presets import preset_config
+
+    return preset_config(args, stdin, env)
+
+
+def request_config(
+    args: argparse.Namespace, stdin: TextIO, env: Mapping[str, str] | None = None
+) -> SessionConfig:
+    """The session mint/preview will send: flags, --preset + flags or --body-file, then --set."""
     from .core.bodies import render_body
     from .core.body_reader import config_from_body, parse_assignment, set_path
     from .core.session import validate
 
     api = ApiShape(args.api)
-    if args.body_file is not None:
+    if args.body_file is not None and args.preset is None:
         mixed = [flag for name, flag in _SESSION_FLAGS.items() if getattr(args, name)]
         if mixed:
             raise InvalidInput.single(
@@ -200,7 +213,7 @@ def request_config(args: argparse.Namespace, stdin: TextIO) -> SessionConfig:
         body = _read_json(args.body_file, stdin)
     else:
         # The flags must be valid on their own: a flag the shape lacks is refused, not lost.
-        config = validate(config_from_args(args, stdin))
+        config = validate(_flags_config(args, stdin, os.environ if env is None else env))
         if not args.assignments:
             return config
         body = render_body(config)
@@ -223,7 +236,7 @@ def _connection(args: argparse.Namespace, env: Mapping[str, str]) -> Connection:
 def _run_preview(args: argparse.Namespace, env: Mapping[str, str], io: _Streams) -> int:
     from .core.request import prepare
 
-    config = request_config(args, io.stdin)
+    config = request_config(args, io.stdin, env)
     io.stdout.write(prepare(config, _connection(args, env)).as_text())
     _note_extra(config, io)
     return EXIT_OK
@@ -259,7 +272,7 @@ def _run_mint(
     from .core.request import prepare
     from .core.snippets import render
 
-    config = request_config(args, io.stdin)
+    config = request_config(args, io.stdin, env)
     # Everything that can be checked without the network is checked before the key is read.
     connection = _connection(args, env)
     prepared = prepare(config, connection)
@@ -373,6 +386,10 @@ def main(
             from .cli_serve import run_serve
 
             return run_serve(args, env, store, io)
+        if args.command == "preset":
+            from .cli_presets import run_preset
+
+            return run_preset(args, env, io)
         if args.command == "test":
             from .cli_connection import run_test
 

@@ -112,6 +112,12 @@ def add_request_arguments(parser: argparse.ArgumentParser) -> None:
     )
     body = parser.add_argument_group("whole body")
     body.add_argument(
+        "--preset",
+        metavar="NAME",
+        help="start from this preset (realtime-gui preset list); session flags and --set "
+        "given alongside override its fields",
+    )
+    body.add_argument(
         "--body-file",
         metavar="PATH",
         help="send this JSON body (- for stdin), validated first; the session flags do not "

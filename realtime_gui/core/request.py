@@ -13,7 +13,7 @@ from .endpoint import Connection, endpoint_url, request_headers
 from .errors import InvalidInput
 from .session import ApiShape, SessionConfig
 
-__all__ = ["REDACTED", "AuthHeader", "PreparedRequest", "prepare"]
+__all__ = ["REDACTED", "AuthHeader", "PreparedRequest", "encode_body", "prepare"]
 
 REDACTED = "[redacted]"
 # Stands in for the key while the header list is built; a control character cannot be
@@ -87,7 +87,8 @@ class PreparedRequest:
         return "\n".join(lines) + "\n\n" + self.body_text()
 
 
-def _encode_body(body: Mapping[str, Any]) -> bytes:
+def encode_body(body: Mapping[str, Any]) -> bytes:
+    """The exact bytes a body is sent as (presets store these bytes too)."""
     # Indented so the preview is readable and still exactly what is sent; the final
     # newline lets the preview end in one. JSON is UTF-8 on the wire (RFC 8259).
     try:
@@ -152,7 +153,7 @@ def prepare(config: SessionConfig, connection: Connection) -> PreparedRequest:
     if errors:
         raise InvalidInput([problem for error in errors for problem in error.problems])
     auth, headers = _auth_and_headers(connection)
-    content = _encode_body(body)
+    content = encode_body(body)
     # The server reads exactly these headers in this order: nothing is added on the way.
     headers = [("Host", host), *headers, ("Content-Length", str(len(content)))]
     # Parsed back from the bytes, so these views hold exactly what is sent (no tuples).

@@ -103,3 +103,48 @@ def test_a_cli_session_leaves_no_plaintext_key_or_secret_in_home(
     # The keyring holds the key encrypted; nothing under HOME holds it in plain text.
     assert files_containing(home, LEAK_KEY, secret) == []
     assert run_cli("key", "delete", "--profile", "leakcheck", env=env).code == 0
+
+
+def test_a_preset_never_stores_mcp_credentials(
+    fake_api: FakeRealtimeApi, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    header_secret = "ek_leakcheck_header_5d1e"
+    tool = (
+        '[{"type": "mcp", "server_label": "docs", "server_url": "https://mcp.example/sse", '
+        f'"authorization": "{LEAK_KEY}", "headers": {{"X-Api-Key": "{header_secret}"}}}}]'
+    )
+    env = {**cli_env, "OPENAI_API_KEY": LEAK_KEY}
+    fake_api.api_key = LEAK_KEY
+    saved = run_cli(
+        "preset", "save", "tools", "--model", "gpt-realtime", "--set", f"session.tools={tool}",
+        env=env,
+    )  # fmt: skip
+    assert saved.code == 0, saved.stderr
+    assert "left out session.tools[0].authorization" in saved.stderr
+    exported = tmp_path / "exported.json"
+    results = [
+        saved,
+        run_cli("preset", "show", "tools", env=env),
+        run_cli("preset", "export", "tools", str(exported), env=env),
+        run_cli("preset", "list", "--json", env=env),
+        run_cli("mint", "--base-url", fake_api.base_url, "--preset", "tools", env=env),
+    ]
+    assert all(result.code == 0 for result in results), [r.stderr for r in results]
+    secret = results[-1].stdout.strip()
+    assert secret.startswith("ek_")
+    # What the preset mints is the tool without its credentials.
+    assert fake_api.requests[-1].body["session"]["tools"] == [
+        {"type": "mcp", "server_label": "docs", "server_url": "https://mcp.example/sse"}
+    ]
+    config = Path(cli_env["XDG_CONFIG_HOME"])
+    assert (config / "realtime-gui" / "presets" / "tools.json").is_file()
+    for root in (config, exported.parent):
+        assert files_containing(root, LEAK_KEY, header_secret, secret) == []
+    for name in ("tools.json", "exported.json"):
+        for path in [*config.rglob(name), *exported.parent.glob(name)]:
+            text = path.read_text(encoding="utf-8")
+            assert '"authorization"' not in text and '"headers"' not in text
+            assert "sk-" not in text and "ek_" not in text
+    for result in results:
+        assert LEAK_KEY not in result.stdout + result.stderr
+        assert header_secret not in result.stdout + result.stderr
