@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import RealtimeGuiError
+from .request import PreparedRequest
 from .responses import MintedSecret
 
 __all__ = [
@@ -111,19 +112,19 @@ def outcome_of(error: BaseException) -> str:
 
 def failure_record(
     error: BaseException,
+    request: PreparedRequest,
     *,
-    api: str,
-    model: str | None,
     profile: str,
     source: Source,
     origin: str | None = None,
     preset: str | None = None,
 ) -> MintRecord:
+    model = request.requested_session.get("model")
     return MintRecord(
         time=_now(),
         profile=profile,
-        api=api,
-        model=model,
+        api=request.api.value,
+        model=model if isinstance(model, str) else None,
         session_id=None,
         expires_at=None,
         outcome=outcome_of(error),

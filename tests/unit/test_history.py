@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from realtime_gui.core.endpoint import Connection
 from realtime_gui.core.errors import ApiError, NetworkError, UpstreamError
 from realtime_gui.core.history import (
     HistoryFile,
@@ -18,6 +19,8 @@ from realtime_gui.core.history import (
     outcome_of,
     record_mint,
 )
+from realtime_gui.core.request import prepare
+from realtime_gui.core.session import ApiShape, SessionConfig
 
 
 def make_record(n: int, **changes: object) -> MintRecord:
@@ -111,10 +114,13 @@ def test_outcome_is_the_upstream_code_else_the_class_name() -> None:
         "invalid_api_key"
     )
     assert outcome_of(NetworkError("Could not connect.")) == "NetworkError"
-    record = failure_record(
-        NetworkError("x"), api="beta", model=None, profile="work", source="serve", origin="o"
+    request = prepare(
+        SessionConfig(api=ApiShape.BETA, model="gpt-realtime"),
+        Connection.from_env({}, base_url="http://127.0.0.1:9/v1"),
     )
-    assert (record.outcome, record.session_id, record.origin) == ("NetworkError", None, "o")
+    record = failure_record(NetworkError("x"), request, profile="work", source="serve", origin="o")
+    assert (record.api, record.model, record.outcome) == ("beta", "gpt-realtime", "NetworkError")
+    assert (record.session_id, record.expires_at, record.origin) == (None, None, "o")
 
 
 def test_the_file_lives_in_the_user_data_folder(
