@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .core.errors import InvalidInput
@@ -28,6 +29,13 @@ def add_history_command(commands: Any) -> None:
     history.add_argument("--limit", type=int, metavar="N", help="show at most N records")
 
 
+def _utc(timestamp: int) -> str:
+    try:
+        return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="seconds")
+    except (OverflowError, OSError, ValueError, TypeError):  # a hand-edited record
+        return str(timestamp)
+
+
 def _line(record: MintRecord) -> str:
     cells = [
         record.time,
@@ -35,7 +43,7 @@ def _line(record: MintRecord) -> str:
         record.api,
         record.model or "-",
         record.session_id or "-",
-        f"expires {record.expires_at}" if record.expires_at is not None else "-",
+        f"expires {_utc(record.expires_at)}" if record.expires_at is not None else "-",
         f"profile {record.profile}",
         record.source,
     ]

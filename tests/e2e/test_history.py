@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
@@ -90,6 +91,10 @@ def test_history_lists_newest_first_as_json_and_as_lines(
     assert len(lines) == 2
     assert "rate_limit_exceeded" in lines[0] and "profile default" in lines[0]
     assert ids[2] in lines[1] and " ok " in lines[1] and lines[1].endswith("cli")
+    assert (
+        f"expires {datetime.fromtimestamp(data[1]['expires_at'], timezone.utc).isoformat()}"
+        in (lines[1])
+    )
     bad = run_cli("history", "--limit", "-1", env=cli_env)
     assert bad.code == 2 and "limit" in bad.stderr
 
