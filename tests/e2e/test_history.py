@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
+import pytest
 
 from realtime_gui.core.history import HistoryFile, history_path
 from realtime_gui.core.serve import ServePolicy
@@ -132,3 +133,19 @@ def test_serve_mints_record_the_origin(serve: StartServe, fake_api: FakeRealtime
     assert (failure.outcome, failure.origin, failure.session_id) == (
         "invalid_api_key", origin, None,
     )  # fmt: skip
+
+
+def test_serve_still_answers_when_the_history_cannot_be_written(
+    serve: StartServe,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("XDG_DATA_HOME", str(blocker))
+    server = serve(policy=ServePolicy())
+    answer = httpx.get(server.url + "/token")
+    assert answer.status_code == 200, answer.text
+    assert "Could not record the mint in the history (NotADirectoryError)" in caplog.text
+    assert "ek_" not in caplog.text and TEST_API_KEY not in caplog.text
