@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
+from .cli_history import add_history_command, record_cli_mint, run_history
 from .cli_options import add_request_arguments
 from .cli_snippets import add_as_argument, add_snippet_command
 from .core.credentials import DEFAULT_PROFILE, ENV_VAR, KeyStore, check_key
@@ -93,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_presets import add_preset_command
 
     add_preset_command(commands, add_request_arguments)
+    add_history_command(commands)
 
     key = commands.add_parser("key", help="manage the API key in the OS keyring")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
@@ -279,8 +281,13 @@ def _run_mint(
     kind = output_kind(args, connection, config.api)
     _note_extra(config, io)
     api_key = store.resolve(args.profile)
-    with MintClient() as client:
-        minted = client.send(prepared, api_key.value)
+    try:
+        with MintClient() as client:
+            minted = client.send(prepared, api_key.value)
+    except RealtimeGuiError as exc:
+        record_cli_mint(args.profile, prepared, error=exc)
+        raise
+    record_cli_mint(args.profile, prepared, minted=minted)
     io.stdout.write(render(kind, minted, connection) + "\n")
     remaining = minted.expires_at - time.time()
     details = [f"expires {format_local_time(minted.expires_at)} (in {format_remaining(remaining)})"]
@@ -390,6 +397,8 @@ def main(
             from .cli_presets import run_preset
 
             return run_preset(args, env, io)
+        if args.command == "history":
+            return run_history(args, io.stdout, io.stderr)
         if args.command == "test":
             from .cli_connection import run_test
 

@@ -173,7 +173,13 @@ def run_serve(
         max_ttl=args.max_ttl,
     )
     server = ServeServer(
-        config, connection, api_key.value, policy=policy, host=args.host, port=args.port
+        config,
+        connection,
+        api_key.value,
+        policy=policy,
+        host=args.host,
+        port=args.port,
+        profile=args.profile,
     )
 
     def log(event: ServeEvent) -> None:

@@ -48,6 +48,16 @@ PYTHON = sys.executable
 
 
 @pytest.fixture(autouse=True)
+def private_user_data(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Every test gets its own user data folder: mints append to the history file there."""
+    folder = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
 def qt_garbage_collected_on_this_thread(request: pytest.FixtureRequest) -> Iterator[None]:
     """After a test that made Qt objects: collect cyclic garbage here, on the GUI thread.
 

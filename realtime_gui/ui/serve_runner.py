@@ -112,7 +112,13 @@ class ServeRunner:
         origins = tuple(dict.fromkeys(parse_origin(origin) for origin in job.origins))
         policy = ServePolicy(origins=origins, token=new_token() if job.require_token else None)
         server = ServeServer(
-            job.config, job.connection, api_key, policy=policy, host=SERVE_HOST, port=job.port
+            job.config,
+            job.connection,
+            api_key,
+            policy=policy,
+            host=SERVE_HOST,
+            port=job.port,
+            profile=job.profile,
         )
         unsubscribe = server.subscribe(emit)
         server.start()

@@ -178,16 +178,19 @@ class MintWorker(HostedWorker):
         if self._cancelled:  # queued before the window closed: never start it
             self.failed.emit(MintFailed(job.job_id, MintCancelled("The mint was cancelled.")))
             return
+        key = None
         try:
             key = self._key_store().resolve(job.profile)
             secret = self._mint_client().send(job.request, key.value)
-        except RealtimeGuiError as exc:
-            self.failed.emit(MintFailed(job.job_id, exc))
-            return
-        except Exception as exc:  # a bug must become a message, not a dead thread
-            self.failed.emit(MintFailed(job.job_id, _unexpected(exc)))
+        except Exception as exc:
+            error = exc if isinstance(exc, RealtimeGuiError) else _unexpected(exc)
+            self.failed.emit(MintFailed(job.job_id, error))
+            # Only a request that went out is a mint; no key or a closing window is not.
+            if key is not None and not isinstance(exc, MintCancelled):
+                _record(job, error=exc)
             return
         self.minted.emit(MintSucceeded(job.job_id, secret, key.describe()))
+        _record(job, minted=secret)  # after the emit: the window shows the secret first
 
     @Slot(object)
     def apply_key_action(self, action: KeyAction) -> None:
@@ -280,6 +283,19 @@ class MintWorker(HostedWorker):
         if self._client is not None:
             self._client.close()
             self._client = None
+
+
+def _record(
+    job: MintJob, *, minted: MintedSecret | None = None, error: Exception | None = None
+) -> None:
+    """Append the mint to the history, here on the worker thread; never raises."""
+    # Imported on the first mint, not at start-up: the window's start time is measured.
+    from ..core.history import failure_record, record_mint, success_record
+
+    if minted is not None:
+        record_mint(None, success_record(minted, profile=job.profile, source="window"))
+    elif error is not None:
+        record_mint(None, failure_record(error, job.request, profile=job.profile, source="window"))
 
 
 def _start_failed(job_id: int, error: RealtimeGuiError) -> object:

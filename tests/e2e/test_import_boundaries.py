@@ -88,6 +88,8 @@ def test_opening_the_window_does_not_import_the_command_line() -> None:
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
     assert "realtime_gui.ui.main_window" in imported  # the window really opened
     assert "realtime_gui.cli" not in imported and "getpass" not in imported
+    # The mint history is loaded by the worker at the first mint, not at start-up.
+    assert "realtime_gui.core.history" not in imported
 
 
 def test_the_http_client_does_not_load_httpx_command_line_helpers() -> None:

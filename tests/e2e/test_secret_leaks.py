@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -35,6 +36,7 @@ def test_a_window_session_leaks_no_key_and_no_secret(
     make_window: WindowFactory,
     fake_api: FakeRealtimeApi,
     settings_path: Path,
+    private_user_data: Path,
     capfd: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -68,11 +70,17 @@ def test_a_window_session_leaks_no_key_and_no_secret(
     window.baseUrlInput.setText("http://127.0.0.1:9/v1")
     window.mint()
     qtbot.waitUntil(lambda: "Could not connect" in window.statusBanner.message, timeout=10_000)
+    history = private_user_data / "realtime-gui" / "history.jsonl"
+    # Three mints, three records (the worker writes each just after the window hears).
+    qtbot.waitUntil(
+        lambda: history.is_file() and len(history.read_bytes().splitlines()) == 3, timeout=10_000
+    )
     window.close()
 
     config_dir = settings_path.parent
     assert settings_path.is_file()
     assert files_containing(config_dir, LEAK_KEY, secret) == []
+    assert files_containing(private_user_data, LEAK_KEY, secret, "ek_", "sk-") == []
     out, err = capfd.readouterr()
     assert LEAK_KEY not in out + err and secret not in out + err
     logged = "\n".join(r.getMessage() for r in caplog.records)
@@ -102,6 +110,7 @@ def test_a_cli_session_leaves_no_plaintext_key_or_secret_in_home(
     assert secret not in status.stdout + failed.stdout
     # The keyring holds the key encrypted; nothing under HOME holds it in plain text.
     assert files_containing(home, LEAK_KEY, secret) == []
+    assert files_containing(Path(env["XDG_DATA_HOME"]), LEAK_KEY, secret, "ek_", "sk-") == []
     assert run_cli("key", "delete", "--profile", "leakcheck", env=env).code == 0
 
 
@@ -148,3 +157,27 @@ def test_a_preset_never_stores_mcp_credentials(
     for result in results:
         assert LEAK_KEY not in result.stdout + result.stderr
         assert header_secret not in result.stdout + result.stderr
+
+
+def test_the_history_of_cli_mints_holds_no_key_and_no_secret(
+    fake_api: FakeRealtimeApi, cli_env: dict[str, str]
+) -> None:
+    fake_api.api_key = LEAK_KEY
+    env = {**cli_env, "OPENAI_API_KEY": LEAK_KEY}
+    base = ("--base-url", fake_api.base_url)
+    minted = run_cli("mint", *base, env=env)
+    assert minted.code == 0, minted.stderr
+    secret = minted.stdout.strip()
+    # An error whose body and code echo the key and the secret back.
+    fake_api.then(Canned(400, error_body(f"bad key {LEAK_KEY} and {secret}", "invalid_value")))
+    assert run_cli("mint", *base, "--api", "beta", "--model", "gpt-realtime", env=env).code == 4
+    assert run_cli("mint", "--base-url", "http://127.0.0.1:9/v1", env=env).code == 5
+    listed = run_cli("history", "--json", env=env)
+    assert [r["outcome"] for r in json.loads(listed.stdout)] == [
+        "ConnectionFailed", "invalid_value", "ok",
+    ]  # fmt: skip
+    data = Path(cli_env["XDG_DATA_HOME"])
+    assert (data / "realtime-gui" / "history.jsonl").is_file()
+    assert files_containing(data, LEAK_KEY, secret, "ek_", "sk-") == []
+    for text in (listed.stdout, listed.stderr, run_cli("history", env=env).stdout):
+        assert "ek_" not in text and "sk-" not in text

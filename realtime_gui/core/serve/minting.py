@@ -11,6 +11,7 @@ from typing import Any
 
 from ..body_reader import config_from_body
 from ..client import MintClient
+from ..credentials import DEFAULT_PROFILE
 from ..endpoint import Connection
 from ..errors import (
     ApiError,
@@ -22,6 +23,7 @@ from ..errors import (
     RequestTimeout,
     UnusableResponse,
 )
+from ..history import HistoryFile, MintRecord, failure_record, record_mint, success_record
 from ..request import PreparedRequest, prepare
 from ..responses import MintedSecret
 from ..session import ApiShape, SessionConfig
@@ -79,8 +81,12 @@ class Minter:
         api_key: str,
         *,
         client: MintClient | None = None,
+        profile: str = DEFAULT_PROFILE,
+        history: HistoryFile | None = None,
     ) -> None:
         self._lock = threading.Lock()
+        self._profile = profile
+        self._history = history  # None: the user's history file
         self._served = self._prepare(config, connection)
         self._api_key = api_key
         self._client = client or MintClient()
@@ -126,16 +132,19 @@ class Minter:
         allowed: Collection[str],
         max_ttl: int,
         aliases: bool,
+        origin: str | None = None,
     ) -> Answer:
         """Mint with the served session, the caller's allowed overrides laid over it.
 
         ``aliases`` adds the other shape's names for the secret (``client_secret`` to a GA
-        answer, top-level ``value``/``expires_at`` to a Beta one). Never raises.
+        answer, top-level ``value``/``expires_at`` to a Beta one). Every request that went
+        upstream is recorded in the history with ``origin``. Never raises.
         """
         with self._lock:
             served, api_key = self._served, self._api_key
+        prepared = served.prepared
+        sent = False
         try:
-            prepared = served.prepared
             if caller_body is not None:
                 body = apply_overrides(
                     served.config.api,
@@ -146,16 +155,27 @@ class Minter:
                 )
                 config = config_from_body(served.config.api, body)
                 prepared = prepare(config, served.connection)
+            sent = True
             minted = self._client.send(prepared, api_key)
         except OverrideRefused as refused:
             return error_answer(
                 400, refused.message, code="override_not_allowed", param=refused.param
             )
-        except RealtimeGuiError as exc:
-            return _failure(exc)
-        except Exception as exc:  # the server must answer, never crash
+        except Exception as exc:
+            if sent and not isinstance(exc, MintCancelled):
+                self._record(failure_record(exc, prepared, **self._where(origin)))
+            if isinstance(exc, RealtimeGuiError):
+                return _failure(exc)
+            # The server must answer, never crash.
             return error_answer(500, f"Internal error ({type(exc).__name__}).", type="server_error")
+        self._record(success_record(minted, **self._where(origin)))
         return _success(minted, aliases=aliases)
+
+    def _where(self, origin: str | None) -> dict[str, Any]:
+        return {"profile": self._profile, "source": "serve", "origin": origin}
+
+    def _record(self, record: MintRecord) -> None:
+        record_mint(self._history, record)
 
 
 def _success(minted: MintedSecret, *, aliases: bool) -> Answer:

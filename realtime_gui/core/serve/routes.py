@@ -168,6 +168,7 @@ class TokenApp:
                 allowed=policy.allow_override,
                 max_ttl=policy.max_ttl,
                 aliases=MINT_PATHS[path] or self.minter.api.value == "beta",
+                origin=origin,
             ),
         )
         return answer, cors

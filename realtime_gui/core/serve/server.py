@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from ..credentials import DEFAULT_PROFILE
 from ..endpoint import Connection
 from ..errors import InvalidInput, RealtimeGuiError
 from ..request import prepare
@@ -96,6 +97,7 @@ class ServeServer:
         policy: ServePolicy | None = None,
         host: str = DEFAULT_HOST,
         port: int = DEFAULT_PORT,
+        profile: str = DEFAULT_PROFILE,
     ) -> None:
         self.policy = policy or ServePolicy()
         if not is_loopback(host) and self.policy.token is None:
@@ -105,6 +107,7 @@ class ServeServer:
         self._requested_port = port
         self._config, self._connection = config, connection
         self._api_key = api_key
+        self._profile = profile  # named in the history records of its mints
         prepare(config, connection)  # invalid input fails here, before any port is taken
         self._listeners: list[Callable[[ServeEvent], None]] = []
         self._lock = threading.Lock()
@@ -177,7 +180,7 @@ class ServeServer:
         sock = self._bind()
         self._port = int(sock.getsockname()[1])
         with self._lock:
-            minter = Minter(self._config, self._connection, self._api_key)
+            minter = Minter(self._config, self._connection, self._api_key, profile=self._profile)
             self._minter = minter
         executor = ThreadPoolExecutor(MINT_WORKERS, thread_name_prefix="realtime-gui-serve-mint")
         app = TokenApp(
