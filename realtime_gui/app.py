@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
+from .core.paths import APP_NAME, CONFIG_DIR_ENV, config_dir
 from .ui.gc_policy import GuiThreadCollector
 from .ui.main_window import MainWindow
 from .ui.worker import MintWorker
@@ -32,20 +33,13 @@ __all__ = [
     "settings_file",
 ]
 
-APP_NAME = "realtime-gui"
-CONFIG_DIR_ENV = "REALTIME_GUI_CONFIG_DIR"
 # Set to 1 to close the window right after its first paint (start-up timing, smoke tests).
 QUIT_AFTER_PAINT_ENV = "REALTIME_GUI_QUIT_AFTER_FIRST_PAINT"
 
 
 def settings_file(env: Mapping[str, str]) -> Path:
     """settings.ini in $REALTIME_GUI_CONFIG_DIR or the platform's user config folder."""
-    override = env.get(CONFIG_DIR_ENV)
-    if override:
-        return Path(override) / "settings.ini"
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME, appauthor=False)) / "settings.ini"
+    return config_dir(env) / "settings.ini"
 
 
 def icon_dir() -> Path | None:

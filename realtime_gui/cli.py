@@ -285,9 +285,9 @@ def _run_mint(
         with MintClient() as client:
             minted = client.send(prepared, api_key.value)
     except RealtimeGuiError as exc:
-        record_cli_mint(args.profile, prepared, error=exc)
+        record_cli_mint(args.profile, prepared, error=exc, preset=args.preset)
         raise
-    record_cli_mint(args.profile, prepared, minted=minted)
+    record_cli_mint(args.profile, prepared, minted=minted, preset=args.preset)
     io.stdout.write(render(kind, minted, connection) + "\n")
     remaining = minted.expires_at - time.time()
     details = [f"expires {format_local_time(minted.expires_at)} (in {format_remaining(remaining)})"]

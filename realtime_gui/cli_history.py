@@ -74,11 +74,14 @@ def record_cli_mint(
     *,
     minted: MintedSecret | None = None,
     error: BaseException | None = None,
+    preset: str | None = None,
 ) -> None:
     """Record a CLI mint (succeeded or failed); never raises."""
     from .core.history import failure_record, record_mint, success_record
 
     if minted is not None:
-        record_mint(None, success_record(minted, profile=profile, source="cli"))
+        record_mint(None, success_record(minted, profile=profile, preset=preset, source="cli"))
     elif error is not None:
-        record_mint(None, failure_record(error, request, profile=profile, source="cli"))
+        record_mint(
+            None, failure_record(error, request, profile=profile, preset=preset, source="cli")
+        )

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import RealtimeGuiError
+from .paths import data_dir
 from .request import PreparedRequest
 from .responses import MintedSecret
 
@@ -34,7 +35,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "realtime-gui"
 FILE_NAME = "history.jsonl"
 HISTORY_CAP = 5_000
 LOCK_TIMEOUT = 10.0  # seconds; a stuck lock costs a record, never a mint
@@ -272,9 +272,7 @@ else:
 
 def history_path() -> Path:
     """history.jsonl in the platform's user data folder (XDG_DATA_HOME on Linux)."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / FILE_NAME
+    return data_dir() / FILE_NAME
 
 
 def default_history() -> HistoryFile:

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidInput
+from .paths import config_dir
 from .session import ApiShape, SessionConfig, SessionType, TranscriptionSettings, TurnDetection
 
 __all__ = [
     "BUILT_IN",
-    "CONFIG_DIR_ENV",
     "Listing",
     "Preset",
     "PresetStore",
@@ -26,9 +26,7 @@ __all__ = [
     "preset_body",
 ]
 
-APP_NAME = "realtime-gui"
-# The same override the window's settings.ini honours (app.settings_file).
-CONFIG_DIR_ENV = "REALTIME_GUI_CONFIG_DIR"
+# Under core/paths.config_dir(), next to the window's settings.ini.
 FOLDER = "presets"
 SUFFIX = ".json"
 _NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -45,16 +43,6 @@ BUILT_IN: dict[str, SessionConfig] = {
     ),
     "low-latency": SessionConfig(model="gpt-realtime-mini", modalities=("audio",)),
 }
-
-
-def config_dir(env: Mapping[str, str]) -> Path:
-    """$REALTIME_GUI_CONFIG_DIR, or the platform's user config folder (XDG_CONFIG_HOME on Linux)."""
-    override = env.get(CONFIG_DIR_ENV)
-    if override:
-        return Path(override)
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir(APP_NAME, appauthor=False))
 
 
 def check_name(name: str) -> str:

@@ -43,6 +43,18 @@ def test_a_cli_mint_appends_one_record_with_the_session_id(
     assert record.time.endswith("+00:00")
 
 
+def test_a_mint_from_a_preset_records_the_preset_name(
+    fake_api: FakeRealtimeApi, cli_env: dict[str, str]
+) -> None:
+    history = cli_history_file(cli_env)
+    assert mint(fake_api, cli_env, "--preset", "text-chat").code == 0
+    fake_api.then_error(429, "Slow down.", "rate_limit_exceeded")
+    assert mint(fake_api, cli_env, "--preset", "voice-agent").code == 4
+    failed, succeeded = history.read()
+    assert (succeeded.preset, succeeded.outcome) == ("text-chat", "ok")
+    assert (failed.preset, failed.outcome) == ("voice-agent", "rate_limit_exceeded")
+
+
 def test_a_failed_mint_records_the_upstream_code(
     fake_api: FakeRealtimeApi, cli_env: dict[str, str]
 ) -> None:
