@@ -132,13 +132,8 @@ class RealtimeSocket:
         """The session of ``session.created``; an ``error`` event before it is raised."""
         try:
             while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError
-                event = _loads(ws.recv(timeout=remaining))
+                event = self._next_event(ws, deadline)
                 kind = event.get("type")
-                if kind == "error":
-                    raise self._error_event(event)
                 if kind == "session.created":
                     session = event.get("session")
                     if not isinstance(session, dict):
@@ -168,13 +163,8 @@ class RealtimeSocket:
             ws.send(json.dumps({"type": "conversation.item.create", "item": item}))
             ws.send(json.dumps({"type": "response.create", "response": output}))
             while True:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError
-                event = _loads(ws.recv(timeout=remaining))
+                event = self._next_event(ws, deadline)
                 kind = event.get("type")
-                if kind == "error":
-                    raise self._error_event(event)
                 if kind in _DELTAS and isinstance(event.get("delta"), str):
                     parts.append(event["delta"])
                 elif kind == "response.done":
@@ -189,6 +179,16 @@ class RealtimeSocket:
             ) from None
         except Exception as exc:
             raise self._failure(exc, "waiting for the reply", budget) from None
+
+    def _next_event(self, ws: ClientConnection, deadline: float) -> dict[str, Any]:
+        """The next server event before ``deadline`` (TimeoutError after); ``error`` is raised."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        event = _loads(ws.recv(timeout=remaining))
+        if event.get("type") == "error":
+            raise self._error_event(event)
+        return event
 
     def _check_response(self, event: Mapping[str, Any]) -> None:
         response = event.get("response")

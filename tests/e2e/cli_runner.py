@@ -27,3 +27,15 @@ def run_cli(*args: str, env: dict[str, str], stdin: str = "", timeout: float = 6
         timeout=timeout,
     )
     return CliResult(done.returncode, done.stdout, done.stderr)
+
+
+def modules_after(code: str) -> set[str]:
+    """The modules loaded by a fresh interpreter that ran ``code`` (import boundary tests)."""
+    done = subprocess.run(
+        [PYTHON, "-c", code + "\nimport sys\nprint('\\n'.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return set(done.stdout.split())

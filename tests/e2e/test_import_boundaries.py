@@ -10,23 +10,13 @@ import tempfile
 import realtime_gui.core
 from realtime_gui.app import CONFIG_DIR_ENV, QUIT_AFTER_PAINT_ENV
 from tests.conftest import PYTHON, TEST_API_KEY
+from tests.e2e.cli_runner import modules_after
 from tests.fake_api import FakeRealtimeApi
 
 # Every module of the core package, found rather than listed, so a new one is covered too.
 CORE_MODULES = sorted(
     info.name for info in pkgutil.iter_modules(realtime_gui.core.__path__, "realtime_gui.core.")
 )
-
-
-def _modules_after(code: str) -> set[str]:
-    done = subprocess.run(
-        [PYTHON, "-c", code + "\nimport sys\nprint('\\n'.join(sys.modules))"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    return set(done.stdout.split())
 
 
 def test_the_core_package_is_enumerated() -> None:
@@ -36,7 +26,7 @@ def test_the_core_package_is_enumerated() -> None:
 
 
 def test_core_and_cli_do_not_import_pyside6() -> None:
-    modules = _modules_after(
+    modules = modules_after(
         "import importlib\nimport realtime_gui.cli\n"
         + "".join(f"importlib.import_module({name!r})\n" for name in CORE_MODULES)
     )
@@ -60,14 +50,14 @@ def test_mint_help_does_not_import_pyside6() -> None:
 
 def test_session_model_imports_without_httpx_or_keyring() -> None:
     # The window's first paint needs only the session model; the network stack comes later.
-    modules = _modules_after("import realtime_gui.core.session")
+    modules = modules_after("import realtime_gui.core.session")
     assert "realtime_gui.core.session" in modules
     assert "httpx" not in modules and "keyring" not in modules
 
 
 def test_window_modules_do_not_load_the_network_stack_before_first_paint() -> None:
     # create_window() must not wait on httpx or keyring; the worker loads them later.
-    modules = _modules_after("import realtime_gui.app")
+    modules = modules_after("import realtime_gui.app")
     assert "realtime_gui.ui.main_window" in modules and "PySide6.QtWidgets" in modules
     assert "httpx" not in modules and "keyring" not in modules
 
@@ -95,14 +85,14 @@ def test_opening_the_window_does_not_import_the_command_line() -> None:
 def test_the_http_client_does_not_load_httpx_command_line_helpers() -> None:
     # click (a dependency of uvicorn) and pygments are installed here, and `import httpx`
     # would load both for its own command line; the app never runs it.
-    modules = _modules_after("import realtime_gui.core.client")
+    modules = modules_after("import realtime_gui.core.client")
     assert "httpx" in modules and "realtime_gui.core.client" in modules
     assert "click" not in modules and "pygments" not in modules
 
 
 def test_the_window_and_the_cli_modules_do_not_load_websockets() -> None:
     # The WebSocket stack is for the connection test only, loaded when a test runs.
-    modules = _modules_after(
+    modules = modules_after(
         "import realtime_gui.app\nimport realtime_gui.ui.connection_check\n"
         "import realtime_gui.cli\nimport realtime_gui.cli_connection\n"
         "import realtime_gui.core.client\nimport realtime_gui.core.errors"

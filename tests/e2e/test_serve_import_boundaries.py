@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-
-from tests.conftest import PYTHON
+from tests.e2e.cli_runner import modules_after
 
 SERVER_STACK = ("uvicorn", "starlette", "realtime_gui.core.serve")
-
-
-def _modules_after(code: str) -> set[str]:
-    done = subprocess.run(
-        [PYTHON, "-c", code + "\nimport sys\nprint('\\n'.join(sys.modules))"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    return set(done.stdout.split())
 
 
 def _loaded(modules: set[str]) -> set[str]:
@@ -25,18 +12,18 @@ def _loaded(modules: set[str]) -> set[str]:
 
 
 def test_the_window_does_not_load_the_server_stack() -> None:
-    modules = _modules_after("import realtime_gui.app")
+    modules = modules_after("import realtime_gui.app")
     assert "realtime_gui.ui.main_window" in modules  # the window's modules really loaded
     assert not _loaded(modules)
 
 
 def test_the_cli_parser_does_not_load_the_server_stack() -> None:
-    modules = _modules_after("import realtime_gui.cli\nrealtime_gui.cli.build_parser()")
+    modules = modules_after("import realtime_gui.cli\nrealtime_gui.cli.build_parser()")
     assert "realtime_gui.cli_serve" in modules  # serve is registered
     assert not _loaded(modules)
 
 
 def test_the_serve_package_loads_it_without_qt() -> None:
-    modules = _modules_after("import realtime_gui.core.serve")
+    modules = modules_after("import realtime_gui.core.serve")
     assert {"uvicorn", "starlette"} <= modules
     assert not {m for m in modules if m.split(".")[0] in ("PySide6", "shiboken6")}
