@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import (
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
 
     from .main_window import MainWindow
     from .request_pane import RequestPane
+
+__all__ = ["AutomationNames", "find_building", "forward_names"]
+
+_T = TypeVar("_T")
 
 
 class AutomationNames:
@@ -84,3 +89,18 @@ def forward_names(window: MainWindow) -> None:
     window.mintBlockedLabel = window.mintBar.mintBlockedLabel
     window.keyStatusLabel = window.keyStatus.keyStatusLabel
     window.apiKeyButton = window.keyStatus.apiKeyButton
+
+
+def find_building(
+    window: MainWindow, find: Callable[..., Any], kind: type[_T], name: str, *args: Any
+) -> _T | None:
+    """``find(kind, name)``; a named lookup that fails builds the parts built on first use.
+
+    Automation finds widgets by objectName (README); the advanced inputs, the banner and the
+    granted view exist only once built, so looking for a missing one builds them and retries.
+    """
+    found: _T | None = find(kind, name, *args)
+    if found is None and name:
+        window.build_all_parts()
+        found = find(kind, name, *args)
+    return found

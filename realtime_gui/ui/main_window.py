@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -24,7 +24,7 @@ from ..core.errors import CredentialError, FieldProblem, InvalidInput, NoApiKey,
 from ..core.request import PreparedRequest, prepare
 from ..core.session import ApiShape, SessionConfig, SessionType
 from .advanced_section import AdvancedSection
-from .automation_names import AutomationNames, forward_names
+from .automation_names import AutomationNames, find_building, forward_names
 from .connection_check import ConnectionCheck
 from .extra_note import ExtraNote
 from .key_status import KeyStatusLine
@@ -32,10 +32,10 @@ from .menus import WindowMenus
 from .mint_bar import MintBar
 from .playground_opener import PlaygroundOpener
 from .request_pane import ImportedConfig, RequestPane
-from .saved_body import restore_body, save_body
 from .secret_view import SecretView
 from .serve_link import ServeLink
 from .session_form import SessionForm
+from .window_state import restore_window_state, save_window_state
 from .worker import MintFailed, MintJob, MintSucceeded, MintWorker
 from .worker_host import WorkerHost
 
@@ -247,20 +247,12 @@ class MainWindow(QMainWindow, AutomationNames):
         return self.requestPane.grantedSessionView
 
     def findChild(self, kind: type[_T], name: str = "", *args: Any) -> _T | None:
-        """QObject.findChild; a named lookup that fails builds the parts built on first use.
+        """QObject.findChild that builds the parts built on first use when a name is missing."""
+        return find_building(self, super().findChild, kind, name, *args)
 
-        Automation finds widgets by objectName (README); the advanced inputs, the banner and
-        the granted view exist only once built, so looking for a missing one builds them.
-        """
-        found = super().findChild(kind, name, *args)
-        if found is None and name and not self._all_built():
-            _ = self.advancedSection.panel, self.statusBanner, self.requestPane.grantedSessionView
-            found = super().findChild(kind, name, *args)
-        return found
-
-    def _all_built(self) -> bool:
-        parts = (self.advancedSection.built, self._banner, self.requestPane.granted_built)
-        return None not in parts
+    def build_all_parts(self) -> None:
+        """Build every part that is otherwise built on first use (for a named lookup)."""
+        _ = self.advancedSection.panel, self.statusBanner, self.requestPane.grantedSessionView
 
     # -- reading the form -----------------------------------------------------------
     @property
@@ -446,23 +438,11 @@ class MainWindow(QMainWindow, AutomationNames):
             QTimer.singleShot(0, self.start_background_work)
 
     def _restore_settings(self) -> None:
-        s = self._settings
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        self.sessionForm.restore_settings(s)
-        config = restore_body(s, self.api)
-        if config is not None:
-            self.advancedSection.keep(config)
-            self.extraNote.show_extra(config.extra)
+        restore_window_state(self, self._settings)
 
     def save_settings(self) -> None:
         """Remember the non-secret form values and the geometry; never a key or secret."""
-        s = self._settings
-        s.setValue("window/geometry", self.saveGeometry())
-        self.sessionForm.save_settings(s)
-        save_body(s, self.session_config())
-        s.sync()
+        save_window_state(self, self._settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
