@@ -364,10 +364,7 @@ def migrate_form(store: ProfileStore, provider: str | None, base_url: str | None
         base_url = None
     if store.path(DEFAULT_PROFILE).exists() or (provider != "azure" and not base_url):
         return None
-    if provider == "azure":
-        kind = ProfileKind.AZURE
-    else:
-        kind = ProfileKind.CUSTOM
+    kind = ProfileKind.AZURE if provider == "azure" else ProfileKind.CUSTOM
     profile = Profile(DEFAULT_PROFILE, kind, base_url=base_url)
     try:
         path = store.save(profile)
