@@ -103,6 +103,7 @@ def choose_profile(settings: QSettings, folder: Path, env: Mapping[str, str]) ->
     ``default`` profile (settings.ini keeps them as the last-used form). Costs a stat or
     two; the profile list itself is read on the worker after the first paint.
     """
+    from .core.errors import InvalidInput
     from .core.profiles import PROFILE_ENV, ProfileStore, migrate_form
 
     store = ProfileStore(folder)
@@ -114,9 +115,11 @@ def choose_profile(settings: QSettings, folder: Path, env: Mapping[str, str]) ->
             sys.stderr.write(f"realtime-gui: {message}\n")
     name = env.get(PROFILE_ENV, "").strip() or str(settings.value(PROFILE_SETTING, ""))
     try:
-        return name if name and store.exists(name) else DEFAULT_PROFILE
-    except ValueError:  # a hand-edited name that is no profile name
-        return DEFAULT_PROFILE
+        chosen = name if name and store.exists(name) else DEFAULT_PROFILE
+    except InvalidInput:  # a hand-edited name that is no profile name
+        chosen = DEFAULT_PROFILE
+    settings.setValue(PROFILE_SETTING, chosen)  # written with the rest when the window closes
+    return chosen
 
 
 class _QuitAfterFirstPaint(QObject):

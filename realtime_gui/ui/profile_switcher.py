@@ -204,8 +204,8 @@ class ProfileSwitcher(QWidget):
 
     @Slot()
     def _focus(self) -> None:
+        # Focus only: the arrow keys then switch, Alt+Down opens the list.
         self.profileInput.setFocus()
-        self.profileInput.showPopup()
 
     @Slot(int)
     def _on_activated(self, index: int) -> None:
