@@ -70,7 +70,10 @@ class ProfileEditor(QDialog):
             self, "profileResourceInput", "Azure resource", "https://RESOURCE.openai.azure.com"
         )
         self.deploymentInput = _line(
-            self, "profileDeploymentInput", "Azure deployment", "The deployment to use as the model"
+            self,
+            "profileDeploymentInput",
+            "Azure deployment",
+            "Kept with the profile; mint with it as the model",
         )
         self.errorLabel = QLabel(self)
         self.errorLabel.setObjectName("profileEditorError")
