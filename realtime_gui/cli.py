@@ -27,7 +27,6 @@ from .cli_snippets import add_as_argument, add_snippet_command
 from .core.credentials import ENV_VAR, KeyStore, check_key
 from .core.errors import InvalidInput, NoApiKey, RealtimeGuiError
 from .core.expiry import format_local_time, format_remaining
-from .core.profiles import chosen_profile
 from .core.session import (
     ApiShape,
     SessionConfig,
@@ -306,6 +305,8 @@ def _run_mint(
 def _run_key(
     args: argparse.Namespace, env: Mapping[str, str], store: KeyStore, io: _Streams
 ) -> int:
+    from .core.profiles import chosen_profile
+
     profile = chosen_profile(args.profile, env)
     if args.key_command == "set":
         if io.stdin.isatty():

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from .core.credentials import ENV_VAR, KeyStatus, KeyStore
-from .core.profiles import PROFILE_ENV, Profile, ProfileKind, ProfileStore, chosen_profile
 
 if TYPE_CHECKING:
     from .core.endpoint import Connection
+    from .core.profiles import Profile, ProfileStore
 
 __all__ = [
     "add_profile_argument",
@@ -21,8 +21,10 @@ __all__ = [
     "run_profile",
 ]
 
+# core.profiles (and the endpoint code under it) loads only when a command runs, not for --help.
+_KINDS = ("openai", "azure", "custom")
 _PROFILE_HELP = (
-    f"use this profile's base URL, ids and key (default ${PROFILE_ENV}, else 'default'; "
+    "use this profile's base URL, ids and key (default $REALTIME_GUI_PROFILE, else 'default'; "
     "see `realtime-gui profile list`)"
 )
 
@@ -43,6 +45,8 @@ def command_profile(
     args: argparse.Namespace, env: Mapping[str, str], stderr: TextIO | None = None
 ) -> Profile:
     """The profile the command runs with (loaded once per command); exit 2 if unknown."""
+    from .core.profiles import ProfileStore, chosen_profile
+
     cached: Profile | None = getattr(args, "_profile_loaded", None)
     if cached is not None:
         return cached
@@ -75,7 +79,7 @@ def command_connection(args: argparse.Namespace, env: Mapping[str, str]) -> Conn
 def _add_fields(parser: argparse.ArgumentParser, *, provider_required: bool) -> None:
     parser.add_argument(
         "--provider",
-        choices=[k.value for k in ProfileKind],
+        choices=_KINDS,
         required=provider_required,
         help="openai (Bearer); azure (api-key header); custom: an OpenAI-style gateway "
         "(Bearer) at --base-url",
@@ -158,6 +162,7 @@ def _row(profile: Profile, store: KeyStore) -> tuple[dict[str, Any], KeyStatus]:
 
 def _fields(args: argparse.Namespace, base: Profile) -> Profile:
     """``base`` with the fields the flags give ('' clears one)."""
+    from .core.profiles import Profile, ProfileKind
 
     def pick(flag: str, current: str | None) -> str | None:
         value: str | None = getattr(args, flag)
@@ -178,6 +183,8 @@ def _fields(args: argparse.Namespace, base: Profile) -> Profile:
 def run_profile(
     args: argparse.Namespace, env: Mapping[str, str], key_store: KeyStore, io: _Io
 ) -> int:
+    from .core.profiles import ProfileStore
+
     store = ProfileStore.from_env(env)
     action = args.profile_command
     try:
@@ -209,6 +216,8 @@ def _run(
             io.stdout.write("\n".join(lines) + "\n")
         return 0
     if action in ("add", "edit"):
+        from .core.profiles import Profile
+
         base = Profile(args.name) if action == "add" else store.load(args.name)
         profile = _fields(args, base)
         path = store.save(profile, replace_existing=action == "edit" or args.replace)
