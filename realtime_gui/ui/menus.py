@@ -49,7 +49,7 @@ class WindowMenus(QObject):
 
     def add_profile_menu(self, actions: list[QAction]) -> None:
         """The Profile menu (choose, manage), between View and Help (ui/profile_switcher.py)."""
-        menu = QMenu("P&rofile", self._window)
+        menu = QMenu("Pr&ofile", self._window)
         menu.addActions(actions)
         self._window.menuBar().insertMenu(self._help.menuAction(), menu)
 

@@ -153,10 +153,13 @@ class ProfileSwitcher(QWidget):
             "key (Ctrl+Shift+O)"
         )
         self.profileInput.addItem(profile, profile)
-        self.profilesButton = QPushButton("Pro&files…", self)
+        # No mnemonic of its own: every free letter is taken; Alt+O, M reaches it by the menu.
+        self.profilesButton = QPushButton("Profiles…", self)
         self.profilesButton.setObjectName("profilesButton")
         self.profilesButton.setAccessibleName("Manage profiles")
-        self.profilesButton.setToolTip("Add, edit or remove profiles")
+        self.profilesButton.setToolTip(
+            "Add, edit or remove profiles (Profile → Manage profiles…, Alt+O then M)"
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.profileInput)

@@ -255,8 +255,9 @@ def test_profiles_dialog_add_edit_remove(
     assert confirm is not None
     confirm.deleteKeyCheck.setChecked(True)
     confirm.accept()
-    qtbot.waitUntil(lambda: (SERVICE_NAME, "home") not in keyring.passwords, timeout=WAIT_MS)
-    assert not two_profiles.exists("home")
+    # The worker deletes the key first, then the file: wait for the file.
+    qtbot.waitUntil(lambda: not two_profiles.exists("home"), timeout=WAIT_MS)
+    assert (SERVICE_NAME, "home") not in keyring.passwords
     assert keyring.passwords[(SERVICE_NAME, "work")] == WORK_KEY
     # default cannot be removed: the button is disabled on it.
     dialog.profilesList.setCurrentRow(0)
@@ -273,7 +274,7 @@ def test_switcher_names_shortcut_menu_and_accessibility(
         assert widget.accessibleName() and widget.toolTip()
     assert window.findChild(type(window.profileInput), "profileInput") is window.profileInput
     menus = [action.text() for action in window.menuBar().actions()]
-    assert menus.index("P&rofile") == menus.index("&Help") - 1
+    assert menus.index("Pr&ofile") == menus.index("&Help") - 1
     with qtbot.waitActive(window):
         window.activateWindow()
     qtbot.keyClick(
@@ -391,3 +392,52 @@ def test_nothing_is_listed_before_the_first_paint(
     assert listed(qtbot, window, 3)[1] == "home — key stored"
     window.close()
     qtbot.waitUntil(window._host.worker_thread.isFinished, timeout=5_000)
+
+
+def test_set_key_after_a_switch_stores_the_key_under_the_new_profile(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    two_profiles: ProfileStore,
+    home_api: FakeRealtimeApi,
+) -> None:
+    backend = InMemoryKeyring()
+    window = make_window(env={}, backend=backend)
+    assert listed(qtbot, window, 3)[1] == "home — no key"
+    window.profileInput.activated.emit(window.profileInput.findData("home"))
+    qtbot.waitUntil(lambda: window.keyStatusLabel.text().startswith("No key"), timeout=WAIT_MS)
+    dialog = window.open_key_dialog()
+    assert "home" in dialog.windowTitle()
+    dialog.apiKeyInput.setText(HOME_KEY)
+    dialog.saveKeyButton.click()
+    qtbot.waitUntil(lambda: (SERVICE_NAME, "home") in backend.passwords, timeout=WAIT_MS)
+    assert backend.passwords == {(SERVICE_NAME, "home"): HOME_KEY}
+    qtbot.waitUntil(
+        lambda: window.profileInput.currentText() == "home — key stored", timeout=WAIT_MS
+    )
+    window.mint()
+    qtbot.waitUntil(lambda: len(home_api.requests) == 1, timeout=WAIT_MS)
+    wait_until_idle(qtbot, window)
+    assert home_api.requests[0].headers["authorization"] == f"Bearer {HOME_KEY}"
+
+
+def test_editing_default_in_the_dialog_writes_its_file_and_fills_the_form(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    store: ProfileStore,
+    keyring: InMemoryKeyring,
+    work_api: FakeRealtimeApi,
+) -> None:
+    window = make_window(env={}, backend=keyring)
+    listed(qtbot, window, 1)
+    dialog = window.profileSwitcher.open_dialog()
+    dialog.profilesList.setCurrentRow(0)
+    editor = dialog.edit_profile()
+    assert editor is not None and editor.nameInput.text() == "default"
+    editor.kindInput.setCurrentIndex(editor.kindInput.findData("custom"))
+    editor.baseUrlInput.setText(work_api.base_url)
+    editor._check()
+    qtbot.waitUntil(lambda: store.path("default").is_file(), timeout=WAIT_MS)
+    assert store.load("default").base_url == work_api.base_url
+    # default is the current profile: the form follows the edit.
+    qtbot.waitUntil(lambda: window.baseUrlInput.text() == work_api.base_url, timeout=WAIT_MS)
+    dialog.reject()
