@@ -212,7 +212,7 @@ def _run(
             io.stdout.write(json.dumps(data, indent=2) + "\n")
         else:
             lines = [f"{k}: {'-' if v is None else v}" for k, v in data.items() if k != "key"]
-            lines.append(f"key: {_key_text(status)}")
+            lines.append(f"key status: {_key_text(status)}")
             io.stdout.write("\n".join(lines) + "\n")
         return 0
     if action in ("add", "edit"):

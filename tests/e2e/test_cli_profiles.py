@@ -96,6 +96,13 @@ def test_each_profile_sends_its_own_key_to_its_own_base_url(
     assert len(home_api.requests) == 1
 
 
+def test_a_snippet_for_serve_uses_the_profiles_base_url(two_profiles: Cli) -> None:
+    snippet = two_profiles("snippet", "js-websocket", "--profile", "home")
+    assert snippet.code == 0, snippet.stderr
+    home = json.loads(two_profiles("profile", "show", "home", "--json").stdout)["base_url"]
+    assert home.replace("http://", "ws://") + "/realtime?model=" in snippet.stdout
+
+
 def test_the_history_names_the_profile(two_profiles: Cli) -> None:
     cli = two_profiles
     assert cli("mint", "--profile", "work").code == 0
@@ -167,8 +174,12 @@ def test_a_profile_without_a_key_exits_3_and_sends_nothing(
 ) -> None:
     cli = two_profiles
     del cli.backend.passwords[(SERVICE_NAME, "work")]
-    for command in ("mint", "test"):
-        result = cli(command, "--profile", "work")
+    for command in ("mint", "test", "serve"):
+        result = (
+            cli(command, "--profile", "work", "--port", "0")
+            if command == "serve"
+            else (cli(command, "--profile", "work"))
+        )
         assert result.code == 3, result.stderr
         assert "No API key for profile 'work'" in result.stderr
     assert work_api.requests == [] and work_api.realtime.connections == []
