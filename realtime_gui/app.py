@@ -118,7 +118,6 @@ def choose_profile(settings: QSettings, folder: Path, env: Mapping[str, str]) ->
         chosen = name if name and store.exists(name) else DEFAULT_PROFILE
     except InvalidInput:  # a hand-edited name that is no profile name
         chosen = DEFAULT_PROFILE
-    settings.setValue(PROFILE_SETTING, chosen)  # written with the rest when the window closes
     return chosen
 
 

@@ -140,6 +140,9 @@ class ProfileSwitcher(QWidget):
         window.keyStatus.add_leading(self)
         self._window = window
         self._settings = settings
+        # The profile the restored form was saved with (0.1 files: default, after migration).
+        self._form_profile = str(settings.value(PROFILE_SETTING, DEFAULT_PROFILE))
+        settings.setValue(PROFILE_SETTING, profile)  # written with the rest on close
         self._env_base_url = bool(window._env.get("OPENAI_BASE_URL"))
         self._profiles: dict[str, Profile] = {}
         self._statuses: dict[str, KeyStatus] = {}
@@ -220,18 +223,22 @@ class ProfileSwitcher(QWidget):
         and point the key line and the Serve panel at it (window.set_profile calls this)."""
         self._select(name)
         self._settings.setValue(PROFILE_SETTING, name)
-        profile = self._profiles.get(name)
-        if profile is not None:
-            window = self._window
-            index = window.providerInput.findData(profile.provider.value)
-            if index >= 0:
-                window.providerInput.setCurrentIndex(index)
-            # OPENAI_BASE_URL wins over a profile's base URL: leave the field to it.
-            if not self._env_base_url:
-                window.baseUrlInput.setText(profile.stored_base_url() or "")
+        self._fill_form(name)
         self._window.keyStatus.set_profile(name)
         self._window.serveLink.profile_changed(name)
         self.profileChosen.emit(name)
+
+    def _fill_form(self, name: str) -> None:
+        profile = self._profiles.get(name)
+        if profile is None:
+            return
+        window = self._window
+        index = window.providerInput.findData(profile.provider.value)
+        if index >= 0:
+            window.providerInput.setCurrentIndex(index)
+        # OPENAI_BASE_URL wins over a profile's base URL: leave the field to it.
+        if not self._env_base_url:
+            window.baseUrlInput.setText(profile.stored_base_url() or "")
 
     def _select(self, name: str) -> None:
         index = self.profileInput.findData(name)
@@ -246,6 +253,7 @@ class ProfileSwitcher(QWidget):
     @Slot(object)
     def show_roster(self, roster: ProfileRoster) -> None:
         """Fill the list; a remembered profile that no longer exists falls back to default."""
+        first = not self._profiles
         self._profiles = {p.name: p for p in roster.listing.profiles}
         self._statuses.update(roster.statuses)
         self.problems = roster.listing.problems
@@ -259,6 +267,10 @@ class ProfileSwitcher(QWidget):
             self._dialog.show_roster(roster)
         if current in self._profiles:
             self._select(current)
+            if first and current != self._form_profile:
+                # The restored form is another profile's (REALTIME_GUI_PROFILE chose this
+                # one, or the saved one is gone): its key must not go to that base URL.
+                self._fill_form(current)
         else:
             self._window.set_profile(DEFAULT_PROFILE)
         if self.problems:

@@ -441,3 +441,28 @@ def test_editing_default_in_the_dialog_writes_its_file_and_fills_the_form(
     # default is the current profile: the form follows the edit.
     qtbot.waitUntil(lambda: window.baseUrlInput.text() == work_api.base_url, timeout=WAIT_MS)
     dialog.reject()
+
+
+def test_a_form_restored_from_another_profile_takes_the_chosen_profiles_url(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    two_profiles: ProfileStore,
+    keyring: InMemoryKeyring,
+    work_api: FakeRealtimeApi,
+    home_api: FakeRealtimeApi,
+    settings_path: Path,
+) -> None:
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    settings.setValue("window/profile", "work")
+    settings.setValue("form/provider", "openai")
+    settings.setValue("form/base_url", work_api.base_url)
+    settings.sync()
+    window = make_window(env={"REALTIME_GUI_PROFILE": "home"}, backend=keyring)
+    assert window.profile == "home"
+    listed(qtbot, window, 3)
+    qtbot.waitUntil(lambda: window.baseUrlInput.text() == home_api.base_url, timeout=WAIT_MS)
+    window.mint()
+    qtbot.waitUntil(lambda: len(home_api.requests) == 1, timeout=WAIT_MS)
+    wait_until_idle(qtbot, window)
+    assert home_api.requests[0].headers["authorization"] == f"Bearer {HOME_KEY}"
+    assert work_api.requests == []
