@@ -12,9 +12,12 @@ from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
+from .core.credentials import DEFAULT_PROFILE
 from .core.paths import APP_NAME, CONFIG_DIR_ENV, config_dir
+from .core.profiles import FOLDER as PROFILES_FOLDER
 from .ui.gc_policy import GuiThreadCollector
 from .ui.main_window import MainWindow
+from .ui.profile_switcher import PROFILE_SETTING
 from .ui.worker import MintWorker
 from .ui.worker_host import WorkerHost
 
@@ -78,16 +81,44 @@ def create_window(
         options["key_store_factory"] = key_store_factory
     if client_factory is not None:
         options["client_factory"] = client_factory
-    host = WorkerHost(MintWorker(env=env, **options))  # type: ignore[arg-type]
     path = settings_path or settings_file(env)
+    # The profiles live next to settings.ini (one folder for the window's config).
+    folder = path.parent / PROFILES_FOLDER
+    host = WorkerHost(MintWorker(env=env, profiles_folder=folder, **options))  # type: ignore[arg-type]
     settings = QSettings(str(path), QSettings.Format.IniFormat)
-    window = MainWindow(host=host, settings=settings, env=env)
+    profile = choose_profile(settings, folder, env)
+    window = MainWindow(host=host, settings=settings, env=env, profile=profile)
     window.setWindowIcon(app_icon())
     # Dropped without close() (a test, an embedder): the thread is still stopped. The host
     # outlives the window on its own, so the window's C++ destructor cannot take the
     # running thread down with it.
     window.destroyed.connect(host.request_stop)
     return window
+
+
+def choose_profile(settings: QSettings, folder: Path, env: Mapping[str, str]) -> str:
+    """$REALTIME_GUI_PROFILE, else the remembered one; default if it is gone.
+
+    On the first run with profiles, a 0.1 form's provider and base URL become the
+    ``default`` profile (settings.ini keeps them as the last-used form). Costs a stat or
+    two; the profile list itself is read on the worker after the first paint.
+    """
+    from .core.errors import InvalidInput
+    from .core.profiles import PROFILE_ENV, ProfileStore, migrate_form
+
+    store = ProfileStore(folder)
+    if settings.contains("form/provider") and not settings.contains(PROFILE_SETTING):
+        message = migrate_form(
+            store, str(settings.value("form/provider")), str(settings.value("form/base_url", ""))
+        )
+        if message:
+            sys.stderr.write(f"realtime-gui: {message}\n")
+    name = env.get(PROFILE_ENV, "").strip() or str(settings.value(PROFILE_SETTING, ""))
+    try:
+        chosen = name if name and store.exists(name) else DEFAULT_PROFILE
+    except InvalidInput:  # a hand-edited name that is no profile name
+        chosen = DEFAULT_PROFILE
+    return chosen
 
 
 class _QuitAfterFirstPaint(QObject):

@@ -16,8 +16,15 @@ from typing import TYPE_CHECKING, TextIO
 from . import __version__
 from .cli_history import add_history_command, record_cli_mint, run_history
 from .cli_options import add_request_arguments
+from .cli_profiles import (
+    add_profile_argument,
+    add_profile_command,
+    command_connection,
+    command_profile,
+    run_profile,
+)
 from .cli_snippets import add_as_argument, add_snippet_command
-from .core.credentials import DEFAULT_PROFILE, ENV_VAR, KeyStore, check_key
+from .core.credentials import ENV_VAR, KeyStore, check_key
 from .core.errors import InvalidInput, NoApiKey, RealtimeGuiError
 from .core.expiry import format_local_time, format_remaining
 from .core.session import (
@@ -61,7 +68,6 @@ def build_parser() -> argparse.ArgumentParser:
         "4 the API answered with an error, 5 network failure or timeout.",
     )
     add_request_arguments(mint)
-    mint.add_argument("--profile", default=DEFAULT_PROFILE, help="keyring profile name")
     mint.add_argument(
         "--json",
         action="store_true",
@@ -95,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_preset_command(commands, add_request_arguments)
     add_history_command(commands)
+    add_profile_command(commands)
 
     key = commands.add_parser("key", help="manage the API key in the OS keyring")
     key_commands = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
@@ -104,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("status", "name the keyring backend and say whether a key is stored"),
     ):
         action = key_commands.add_parser(name, help=help_text, description=help_text)
-        action.add_argument("--profile", default=DEFAULT_PROFILE, help="keyring profile name")
+        add_profile_argument(action)
     return parser
 
 
@@ -228,11 +235,7 @@ def request_config(
 
 
 def _connection(args: argparse.Namespace, env: Mapping[str, str]) -> Connection:
-    from .core.endpoint import Connection, Provider
-
-    return Connection.from_env(
-        env, base_url=args.base_url, provider=Provider(args.provider), timeout=args.timeout
-    )
+    return command_connection(args, env)
 
 
 def _run_preview(args: argparse.Namespace, env: Mapping[str, str], io: _Streams) -> int:
@@ -302,7 +305,9 @@ def _run_mint(
 def _run_key(
     args: argparse.Namespace, env: Mapping[str, str], store: KeyStore, io: _Streams
 ) -> int:
-    profile = args.profile
+    from .core.profiles import chosen_profile
+
+    profile = chosen_profile(args.profile, env)
     if args.key_command == "set":
         if io.stdin.isatty():
             raw = getpass.getpass(f"OpenAI API key for profile '{profile}' (hidden): ")
@@ -379,6 +384,10 @@ def main(
     store = store or KeyStore(env=env)
     io = _Streams(stdin, stdout, stderr)
     try:
+        if args.command in ("mint", "preview", "serve", "test", "snippet"):
+            command_profile(args, env, stderr)  # exit 2 for an unknown one, before anything
+        if args.command == "profile":
+            return run_profile(args, env, store, io)
         if args.command == "mint":
             return _run_mint(args, env, store, io)
         if args.command == "preview":

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from .cli_options import positive_float
-from .core.credentials import DEFAULT_PROFILE, KeyStore
+from .core.credentials import KeyStore
 
 if TYPE_CHECKING:
     from .cli import _Streams
@@ -35,7 +35,6 @@ def add_test_command(
         "event or close), 5 network failure, timeout or a dropped connection.",
     )
     add_request_arguments(test)
-    test.add_argument("--profile", default=DEFAULT_PROFILE, help="keyring profile name")
     test.add_argument(
         "--say", metavar="TEXT", help="send TEXT as a user message and print the text reply"
     )

@@ -27,6 +27,7 @@ def add_history_command(commands: Any) -> None:
     )
     history.add_argument("--json", action="store_true", help="print a JSON array of records")
     history.add_argument("--limit", type=int, metavar="N", help="show at most N records")
+    history.add_argument("--profile", metavar="NAME", help="only the mints made with this profile")
 
 
 def _utc(timestamp: int) -> str:
@@ -58,7 +59,9 @@ def run_history(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int
     if args.limit is not None and args.limit < 0:
         raise InvalidInput.single("limit", "must be 0 or more")
     history = default_history()
-    records = history.read(args.limit)
+    records = history.read(None if args.profile else args.limit)
+    if args.profile:
+        records = [r for r in records if r.profile == args.profile][: args.limit]
     if args.json:
         stdout.write(json.dumps([r.to_json() for r in records], indent=2) + "\n")
     elif records:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from .cli_profiles import add_profile_argument
 from .core.fields import field
 from .core.session import (
     AUDIO_FORMATS,
@@ -99,14 +100,17 @@ def add_request_arguments(parser: argparse.ArgumentParser) -> None:
     session.add_argument("--transcription-prompt", metavar="TEXT")
     where = parser.add_argument_group("connection")
     where.add_argument(
-        "--base-url", metavar="URL", help="API base URL (default $OPENAI_BASE_URL or OpenAI's)"
+        "--base-url",
+        metavar="URL",
+        help="API base URL (default $OPENAI_BASE_URL, else the profile's, else OpenAI's)",
     )
     where.add_argument(
         "--provider",
         choices=["openai", "azure"],
-        default="openai",
-        help="openai: Authorization: Bearer; azure: api-key header",
+        default=None,
+        help="openai: Authorization: Bearer; azure: api-key header (default: the profile's)",
     )
+    add_profile_argument(where)
     where.add_argument(
         "--timeout", type=positive_float, metavar="SECONDS", help="overall timeout (default 20)"
     )

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Mapping
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from .core.credentials import DEFAULT_PROFILE, KeyStore
+from .core.credentials import KeyStore
 
 if TYPE_CHECKING:
     from .cli import _Streams
@@ -61,7 +61,6 @@ def add_serve_command(
         "it. Exit codes: 2 invalid options, 3 no key, 1 the port is in use.",
     )
     add_request_arguments(serve)
-    serve.add_argument("--profile", default=DEFAULT_PROFILE, help="keyring profile name")
     where = serve.add_argument_group("serving")
     where.add_argument(
         "--host",

@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Mapping
 from typing import TextIO
 
+from .cli_profiles import add_profile_argument, command_connection
 from .core.endpoint import Connection, Provider
 from .core.errors import InvalidInput
 from .core.session import ApiShape
@@ -88,11 +89,14 @@ def add_snippet_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
     snippet.add_argument(
         "--provider",
         choices=[p.value for p in Provider],
-        default=Provider.OPENAI.value,
-        help="who runs the API serve mints at",
+        default=None,
+        help="who runs the API serve mints at (default: the profile's)",
     )
+    add_profile_argument(snippet)
     snippet.add_argument(
-        "--base-url", metavar="URL", help="API base URL (default: OPENAI_BASE_URL or OpenAI's)"
+        "--base-url",
+        metavar="URL",
+        help="API base URL (default: OPENAI_BASE_URL, the profile's, or OpenAI's)",
     )
     snippet.add_argument(
         "--model", metavar="M", help="model used when the minted session names none"
@@ -100,7 +104,7 @@ def add_snippet_command(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 
 def run_snippet(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO) -> int:
-    connection = Connection.from_env(env, base_url=args.base_url, provider=Provider(args.provider))
+    connection = command_connection(args, env)
     text = render_for_serve(
         args.kind,
         args.serve_url,

@@ -57,6 +57,8 @@ class AutomationNames:
     mintBlockedLabel: QLabel
     keyStatusLabel: QLabel
     apiKeyButton: QPushButton
+    profileInput: QComboBox
+    profilesButton: QPushButton
 
 
 def forward_names(window: MainWindow) -> None:
@@ -89,6 +91,8 @@ def forward_names(window: MainWindow) -> None:
     window.mintBlockedLabel = window.mintBar.mintBlockedLabel
     window.keyStatusLabel = window.keyStatus.keyStatusLabel
     window.apiKeyButton = window.keyStatus.apiKeyButton
+    window.profileInput = window.profileSwitcher.profileInput
+    window.profilesButton = window.profileSwitcher.profilesButton
 
 
 def find_building(

@@ -53,13 +53,12 @@ class ConnectionCheck(QGroupBox):
 
     runRequested = Signal(object)  # ConnectionTestJob
 
-    def __init__(self, window: MainWindow, mint_worker: MintWorker, profile: str) -> None:
+    def __init__(self, window: MainWindow, mint_worker: MintWorker) -> None:
         super().__init__("Connection test", window)
         self.setObjectName("connectionCheck")
         self.setAccessibleName("Connection test")
         self._window = window
         self._mint_worker = mint_worker
-        self._profile = profile
         self._host: WorkerHost[ConnectionTestWorker] | None = None
         self._job_id = 0
         self._running: int | None = None
@@ -132,6 +131,8 @@ class ConnectionCheck(QGroupBox):
     def _on_key_status(self, status: KeyStatus) -> None:
         # A keyring that could not be asked (locked, say) may still have the key: the test
         # then asks it and names the problem if it fails. Only a definite "no key" disables.
+        if status.profile != self._window.profile:  # about the profile before a switch
+            return
         self._has_key = status.has_key or status.stored is None
         self._update()
 
@@ -197,7 +198,7 @@ class ConnectionCheck(QGroupBox):
         self._worker_host()  # the thread starts on the first test, not with the window
         self.runRequested.emit(
             ConnectionTestJob(
-                self._job_id, prepared, window.connection(), self._profile, say, _CONNECT_TIMEOUT
+                self._job_id, prepared, window.connection(), window.profile, say, _CONNECT_TIMEOUT
             )
         )
 

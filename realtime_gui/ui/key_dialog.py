@@ -30,7 +30,7 @@ class ApiKeyDialog(QDialog):
     def __init__(self, profile: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("apiKeyDialog")
-        self.setWindowTitle("OpenAI API key")
+        self.setWindowTitle(f"OpenAI API key — profile {profile}")
         self.setModal(True)
         self._profile = profile
         self._busy = False
@@ -96,6 +96,12 @@ class ApiKeyDialog(QDialog):
         layout.addWidget(close)
         self.setMinimumWidth(520)
         self._update_buttons()
+
+    def set_profile(self, profile: str) -> None:
+        """The key of ``profile`` is shown and changed from now on."""
+        self._profile = profile
+        self.setWindowTitle(f"OpenAI API key — profile {profile}")
+        self.backendLabel.setText("Keyring: checking…")
 
     @Slot(object)
     def show_status(self, status: KeyStatus) -> None:

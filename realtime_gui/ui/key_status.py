@@ -38,14 +38,28 @@ class KeyStatusLine(QWidget):
         self.apiKeyButton.setToolTip("Enter, replace or delete the API key (Ctrl+K)")
         self.apiKeyButton.setAccessibleName("Set API key")
         self.apiKeyButton.clicked.connect(self.open_dialog)
-        layout = QHBoxLayout(self)
+        self._row = layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.keyStatusLabel, 1)
         layout.addWidget(self.apiKeyButton)
 
+    def add_leading(self, widget: QWidget) -> None:
+        """Put ``widget`` (the profile switcher) at the start of the row."""
+        self._row.insertWidget(0, widget)
+
+    def set_profile(self, profile: str) -> None:
+        """Show and change the key of ``profile`` from now on; asks for its status."""
+        self._profile = profile
+        self.keyStatusLabel.setText("Checking the keyring…")
+        if self._dialog is not None:
+            self._dialog.set_profile(profile)
+        self.statusRequested.emit(profile)
+
     @Slot(object)
     def show_status(self, status: KeyStatus) -> None:
         """Show where the key comes from, or that there is none and why."""
+        if status.profile != self._profile:  # an answer about the profile before a switch
+            return
         if status.has_key:
             text = status.describe()
         elif status.problem is not None:

@@ -31,6 +31,7 @@ from .key_status import KeyStatusLine
 from .menus import WindowMenus
 from .mint_bar import MintBar
 from .playground_opener import PlaygroundOpener
+from .profile_switcher import ProfileSwitcher
 from .request_pane import ImportedConfig, RequestPane
 from .secret_view import SecretView
 from .serve_link import ServeLink
@@ -131,7 +132,8 @@ class MainWindow(QMainWindow, AutomationNames):
         self.advancedSection = AdvancedSection(self)
         self.extraNote = ExtraNote(self)
         self.mintBar = MintBar(self)
-        self.connectionCheck = ConnectionCheck(self, self._worker, self._profile)
+        self.connectionCheck = ConnectionCheck(self, self._worker)
+        self.profileSwitcher = ProfileSwitcher(self, self._worker, self._settings, self._profile)
 
     def _build_actions(self) -> None:
         self.menus = WindowMenus(self)
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow, AutomationNames):
         self.menus.quitAction.triggered.connect(self.close)
         self.copyAction.triggered.connect(self.secretView.copy_secret)
         self.menus.testAction.triggered.connect(self.connectionCheck.start)
+        self.menus.add_profile_menu(self.profileSwitcher.actions_for_menu())
 
     def _layout(self) -> None:
         form_column = QVBoxLayout()
@@ -181,6 +184,7 @@ class MainWindow(QMainWindow, AutomationNames):
         self.resize(1180, 780)
 
         order: list[QWidget] = [
+            *self.profileSwitcher.tab_order(),
             self.keyStatus.apiKeyButton,
             *self.sessionForm.tab_order(),
             self.advancedToggle,
@@ -215,7 +219,7 @@ class MainWindow(QMainWindow, AutomationNames):
         self._worker.failed.connect(self._on_failed)
         self._worker.keyStatusChanged.connect(self._on_key_status)
         self._worker.keyActionDone.connect(self.keyStatus.show_result)
-        self.serveLink = ServeLink(self, self._worker, self.menus.serveAction, self._profile)
+        self.serveLink = ServeLink(self, self._worker, self.menus.serveAction)
         self.playground = PlaygroundOpener(self, self.serveLink, self.menus.playgroundAction)
 
     # -- parts built on first use ---------------------------------------------------------
@@ -270,7 +274,7 @@ class MainWindow(QMainWindow, AutomationNames):
         return replace(config, extra=extra) if extra else config
 
     def connection(self) -> Connection:
-        return self.sessionForm.connection()
+        return self.profileSwitcher.connection(self.sessionForm.connection())
 
     def problems(self) -> list[FieldProblem]:
         """Everything that keeps Mint disabled, each naming its field."""
@@ -418,6 +422,16 @@ class MainWindow(QMainWindow, AutomationNames):
         banner = self._banner
         if banner is not None and status.has_key and isinstance(banner.error, CredentialError):
             banner.hide()
+
+    @property
+    def profile(self) -> str:
+        return self._profile
+
+    @Slot(str)
+    def set_profile(self, name: str) -> None:
+        """Mint, test, serve (once restarted) and the key line use ``name`` from now on."""
+        self._profile = name
+        self.profileSwitcher.apply(name)  # the key line, the form, the serve panel follow
 
     @Slot()
     def open_key_dialog(self) -> ApiKeyDialog:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 __all__ = ["WindowMenus"]
 
@@ -44,7 +44,14 @@ class WindowMenus(QObject):
         file_menu.addAction(self.quitAction)
         bar.addMenu("&Edit").addAction(self.copyAction)
         bar.addMenu("&View").addActions([self.serveAction, self.playgroundAction])
-        bar.addMenu("&Help").addAction(self.aboutAction)
+        self._help = bar.addMenu("&Help")
+        self._help.addAction(self.aboutAction)
+
+    def add_profile_menu(self, actions: list[QAction]) -> None:
+        """The Profile menu (choose, manage), between View and Help (ui/profile_switcher.py)."""
+        menu = QMenu("Pr&ofile", self._window)
+        menu.addActions(actions)
+        self._window.menuBar().insertMenu(self._help.menuAction(), menu)
 
     def _action(self, text: str, *keys: str) -> QAction:
         # Owned by the window, so the shortcuts work wherever the focus is in it. A list even

@@ -44,13 +44,11 @@ class ServeLink(QObject):
     updateServing = Signal(object)  # ServeSession
     playgroundRequested = Signal()  # the panel's Open playground (ui/playground_opener.py)
 
-    def __init__(
-        self, window: MainWindow, worker: MintWorker, action: QAction, profile: str
-    ) -> None:
+    def __init__(self, window: MainWindow, worker: MintWorker, action: QAction) -> None:
         super().__init__(window)
         self._window = window
         self._action = action
-        self._profile = profile
+        self._serving_profile: str | None = None  # a running server keeps its profile
         self._panel: ServePanel | None = None
         self._job_id = 0
         self._sent: ServeSession | None = None  # the session last sent to the server
@@ -118,13 +116,14 @@ class ServeLink(QObject):
         session = ServeSession(window.session_config(), window.connection())
         self._job_id += 1
         self._sent = panel.served_session = session
+        self._serving_profile = window.profile
         panel.show_starting()
         self.startServing.emit(
             ServeStart(
                 self._job_id,
                 session.config,
                 session.connection,
-                self._profile,
+                window.profile,
                 options.port,
                 options.origins,
                 options.require_token,
@@ -174,6 +173,22 @@ class ServeLink(QObject):
         if self._panel is not None:
             self._panel.add_event(event)
 
+    def profile_changed(self, profile: str) -> None:
+        """A running server keeps the profile it started with (its key); say so until restarted."""
+        panel = self._panel
+        if panel is None:
+            return
+        serving = self._serving_profile
+        if panel.serving and serving is not None and serving != profile:
+            note = (
+                f"Serving with profile '{serving}' (its key and base URL) until restarted; "
+                f"stop and start to serve with '{profile}'."
+            )
+        else:
+            note = f"Serves with profile '{profile}' (its key and base URL)."
+        panel.setToolTip(note)
+        panel.serveToggle.setToolTip(f"Start or stop the local token endpoint. {note}")
+
     # -- from the form ---------------------------------------------------------------------
     @Slot(bool)
     def _on_form_refreshed(self, sendable: bool) -> None:
@@ -193,7 +208,11 @@ class ServeLink(QObject):
         if window.problems():
             panel.show_session_note(_LAST_VALID, problem=True)
             return
-        session = ServeSession(window.session_config(), window.connection())
+        connection = window.connection()
+        if self._sent is not None and self._serving_profile != window.profile:
+            # The server holds the old profile's key: it keeps that profile's base URL too.
+            connection = self._sent.connection
+        session = ServeSession(window.session_config(), connection)
         if session == self._sent:
             if self.served_config == session.config:
                 panel.show_session_note("")

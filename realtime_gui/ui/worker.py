@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, Slot
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from ..core.client import MintClient
     from ..core.credentials import KeyStore
     from ..core.request import PreparedRequest
+    from .profile_switcher import ProfileChange
     from .serve_runner import ServeRunner, ServeSession, ServeStart
 
 __all__ = [
@@ -108,6 +110,8 @@ class MintWorker(HostedWorker):
     failed = Signal(object)  # MintFailed
     keyStatusChanged = Signal(object)  # KeyStatus
     keyActionDone = Signal(object)  # KeyActionResult
+    profilesListed = Signal(object)  # ProfileRoster
+    profileChangeDone = Signal(object)  # ProfileChangeResult
     serveReady = Signal(object)  # ServeDefaults
     serveStarted = Signal(object)  # ServeStarted
     serveFailed = Signal(object)  # ServeStartFailed
@@ -122,6 +126,7 @@ class MintWorker(HostedWorker):
         env: Mapping[str, str] | None = None,
         key_store_factory: Callable[[Mapping[str, str]], KeyStore] = _default_key_store,
         client_factory: Callable[[], MintClient] = _default_client,
+        profiles_folder: Path | None = None,
     ) -> None:
         super().__init__()
         self._env = os.environ if env is None else env
@@ -130,6 +135,7 @@ class MintWorker(HostedWorker):
         self._store: KeyStore | None = None
         self._store_lock = threading.Lock()  # the connection test's thread asks for it too
         self._client: MintClient | None = None
+        self._profiles_folder = profiles_folder  # None: core.paths' config folder
         self._runner: ServeRunner | None = None  # made when the Serve panel is first used
         # Set from the GUI thread by cancel(); the worker is finished for good then.
         self._cancelled = False
@@ -214,6 +220,28 @@ class MintWorker(HostedWorker):
             result = KeyActionResult(action.kind, error.user_message, error)
         self.keyActionDone.emit(result)
         self.refresh_key_status(action.profile)
+
+    # -- profiles (ui/profile_switcher.py) ---------------------------------------------------
+    @Slot()
+    def list_profiles(self) -> None:
+        """Read every profile and its key status here, never on the GUI thread."""
+        if self._cancelled:
+            return
+        from .profile_switcher import list_profiles
+
+        self.profilesListed.emit(list_profiles(self._profiles_folder, self._env, self._key_store()))
+
+    @Slot(object)
+    def apply_profile_change(self, change: ProfileChange) -> None:
+        """Save or remove a profile (and maybe its key), then list the profiles again."""
+        if self._cancelled:
+            return
+        from .profile_switcher import apply_change
+
+        self.profileChangeDone.emit(
+            apply_change(change, self._profiles_folder, self._env, self._key_store())
+        )
+        self.list_profiles()
 
     # -- the token server (the window's Serve panel) -----------------------------------
     @property

@@ -75,11 +75,22 @@ def test_a_window_session_leaks_no_key_and_no_secret(
     qtbot.waitUntil(
         lambda: history.is_file() and len(history.read_bytes().splitlines()) == 3, timeout=10_000
     )
+    # A profile added through the Profiles dialog: its file holds no key either.
+    profiles = window.profileSwitcher.open_dialog()
+    editor = profiles.add_profile()
+    editor.nameInput.setText("leaky")
+    editor.kindInput.setCurrentIndex(editor.kindInput.findData("custom"))
+    editor.baseUrlInput.setText(fake_api.base_url)
+    editor._check()
+    profile_file = settings_path.parent / "profiles" / "leaky.json"
+    qtbot.waitUntil(profile_file.is_file, timeout=10_000)
+    profiles.reject()
     window.close()
 
     config_dir = settings_path.parent
     assert settings_path.is_file()
     assert files_containing(config_dir, LEAK_KEY, secret) == []
+    assert files_containing(config_dir / "profiles", LEAK_KEY, secret, "sk-", "ek_") == []
     assert files_containing(private_user_data, LEAK_KEY, secret, "ek_", "sk-") == []
     out, err = capfd.readouterr()
     assert LEAK_KEY not in out + err and secret not in out + err
@@ -95,21 +106,31 @@ def test_a_cli_session_leaves_no_plaintext_key_or_secret_in_home(
     env = dict(os.environ)
     env.pop("OPENAI_API_KEY", None)
     home = Path(env["HOME"])
+    added = run_cli(
+        "profile", "add", "leakcheck", "--provider", "custom", "--base-url", fake_api.base_url,
+        env=env,
+    )  # fmt: skip
+    assert added.code == 0, added.stderr
     stored = run_cli("key", "set", "--profile", "leakcheck", env=env, stdin=LEAK_KEY)
     assert stored.code == 0, stored.stderr
-    minted = run_cli("mint", "--profile", "leakcheck", "--base-url", fake_api.base_url, env=env)
+    minted = run_cli("mint", "--profile", "leakcheck", env=env)
     assert minted.code == 0, minted.stderr
     secret = minted.stdout.strip()  # stdout is where the secret belongs, and only there
     failed = run_cli(
         "mint", "--profile", "leakcheck", "--base-url", "http://127.0.0.1:9/v1", env=env
     )
     status = run_cli("key", "status", "--profile", "leakcheck", env=env)
-    for result in (stored, minted, failed, status):
+    listed = run_cli("profile", "list", "--json", env=env)
+    assert '"key": "stored"' in listed.stdout
+    for result in (added, stored, minted, failed, status, listed):
         assert LEAK_KEY not in result.stdout + result.stderr
         assert secret not in result.stderr
     assert secret not in status.stdout + failed.stdout
     # The keyring holds the key encrypted; nothing under HOME holds it in plain text.
     assert files_containing(home, LEAK_KEY, secret) == []
+    profiles = list(home.rglob("profiles/leakcheck.json"))
+    assert len(profiles) == 1  # the search above went through the profiles folder
+    assert files_containing(profiles[0].parent, LEAK_KEY, secret, "sk-", "ek_") == []
     assert files_containing(Path(env["XDG_DATA_HOME"]), LEAK_KEY, secret, "ek_", "sk-") == []
     assert run_cli("key", "delete", "--profile", "leakcheck", env=env).code == 0
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +48,8 @@ def test_cli_key_set_then_mint_without_the_env_var(
 ) -> None:
     env = secret_service_env
     profile = "pytest-cli"
+    added = run_cli("profile", "add", profile, "--provider", "openai", env=env)
+    assert added.code == 0, added.stderr
     stored = run_cli("key", "set", "--profile", profile, env=env, stdin=TEST_API_KEY + "\n")
     assert stored.code == 0, stored.stderr
     assert "Secret Service" in stored.stderr
@@ -72,3 +76,42 @@ def test_source_self_test_passes_with_the_real_keyring(secret_service_env: dict[
     done = run_cli("--self-test", env=env)
     assert done.code == 0, done.stdout + done.stderr
     assert "(source)" in done.stdout and "Keyring        Secret Service" in done.stdout
+
+
+def test_two_profiles_keep_their_own_keys_in_the_real_keyring(
+    secret_service_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Each profile's key, stored in the Secret Service, reaches only that profile's API."""
+    keys = {"pytest-work": "sk-test-ss-work", "pytest-home": "sk-test-ss-home"}
+    apis = {name: FakeRealtimeApi(key).start() for name, key in keys.items()}
+    env = {**secret_service_env, "REALTIME_GUI_CONFIG_DIR": str(tmp_path / "config")}
+    try:
+        for name, key in keys.items():
+            url = apis[name].base_url
+            added = run_cli(
+                "profile", "add", name, "--provider", "custom", "--base-url", url, env=env
+            )
+            assert added.code == 0, added.stderr
+            stored = run_cli("key", "set", "--profile", name, env=env, stdin=key + "\n")
+            assert stored.code == 0 and "Secret Service" in stored.stderr
+        listed = json.loads(run_cli("profile", "list", "--json", env=env).stdout)
+        assert {row["name"]: row["key"] for row in listed} == {
+            "default": "none", "pytest-home": "stored", "pytest-work": "stored",
+        }  # fmt: skip
+        for name in keys:
+            minted = run_cli("mint", env={**env, "REALTIME_GUI_PROFILE": name})
+            assert minted.code == 0, minted.stderr
+        for name, key in keys.items():
+            (request,) = apis[name].requests
+            assert request.headers["authorization"] == f"Bearer {key}"
+        removed = run_cli("profile", "remove", "pytest-home", "--delete-key", env=env)
+        assert removed.code == 0, removed.stderr
+        import keyring
+
+        assert keyring.get_password(SERVICE_NAME, "pytest-home") is None
+        assert keyring.get_password(SERVICE_NAME, "pytest-work") == keys["pytest-work"]
+    finally:
+        for api in apis.values():
+            api.stop()
+        run_cli("key", "delete", "--profile", "pytest-work", env=env)
+        run_cli("key", "delete", "--profile", "pytest-home", env=env)
