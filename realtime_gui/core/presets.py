@@ -88,9 +88,7 @@ def preset_body(config: SessionConfig) -> tuple[dict[str, Any], tuple[str, ...]]
 
         conversion = beta_to_ga(body)
         body, notes = conversion.body, list(conversion.notes)
-    notes += [
-        f"left out {path}: a preset never stores credentials" for path in strip_secrets(body)
-    ]
+    notes += [f"left out {path}: a preset never stores credentials" for path in strip_secrets(body)]
     return body, tuple(notes)
 
 

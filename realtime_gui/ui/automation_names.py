@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         QProgressBar,
         QPushButton,
         QSpinBox,
+        QTableView,
         QToolButton,
     )
 
@@ -57,6 +58,13 @@ class AutomationNames:
     mintBlockedLabel: QLabel
     keyStatusLabel: QLabel
     apiKeyButton: QPushButton
+    presetInput: QComboBox
+    savePresetButton: QToolButton
+
+    @property
+    def historyView(self) -> QTableView:
+        """The History tab's table, built (and read) on first use."""
+        return self.detailTabs.historyView
 
 
 def forward_names(window: MainWindow) -> None:
@@ -89,6 +97,8 @@ def forward_names(window: MainWindow) -> None:
     window.mintBlockedLabel = window.mintBar.mintBlockedLabel
     window.keyStatusLabel = window.keyStatus.keyStatusLabel
     window.apiKeyButton = window.keyStatus.apiKeyButton
+    window.presetInput = window.presetBar.presetInput
+    window.savePresetButton = window.presetBar.savePresetButton
 
 
 def find_building(
@@ -102,5 +112,6 @@ def find_building(
     found: _T | None = find(kind, name, *args)
     if found is None and name:
         window.build_all_parts()
+        _ = window.requestPane.history  # the History tab's widgets are built on first use
         found = find(kind, name, *args)
     return found
