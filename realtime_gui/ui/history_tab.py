@@ -232,6 +232,11 @@ class HistoryTab(QWidget):
             self.statusLabel.setText("Reading the history…")
         self.readRequested.emit(self._job_id)
 
+    @property
+    def reading(self) -> bool:
+        """True while a read has been asked for and has not answered yet."""
+        return self.loaded_job != self._job_id
+
     def shutdown(self) -> None:
         if self._host is not None:
             self._host.stop(_STOP_WAIT_MS)
