@@ -5,17 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
-from PySide6.QtGui import (
-    QAction,
-    QBrush,
-    QColor,
-    QGuiApplication,
-    QKeySequence,
-    QStandardItem,
-    QStandardItemModel,
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
 )
+from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -34,10 +36,13 @@ from ..core.session import ApiShape
 from .style import error_colour
 from .worker_host import HostedWorker, WorkerHost
 
-__all__ = ["COLUMNS", "HistoryReader", "HistoryTab", "Loaded"]
+__all__ = ["COLUMNS", "HistoryModel", "HistoryReader", "HistoryTab", "Loaded"]
 
 COLUMNS = ("Time", "Outcome", "Source", "Profile", "Preset", "Model", "Session id", "Expires")
 SESSION_COLUMN = COLUMNS.index("Session id")
+OUTCOME_COLUMN = COLUMNS.index("Outcome")
+_Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the table's only parent
 _STOP_WAIT_MS = 20  # a read cannot be interrupted; a longer one is joined by WorkerHost
 _NO_BODY_TIP = "This mint was recorded before configurations were kept in the history"
 
@@ -48,6 +53,7 @@ class Loaded:
 
     job_id: int
     records: tuple[MintRecord, ...]
+    cells: tuple[tuple[str, ...], ...] = ()  # each record's column texts, made off the GUI
     error: str | None = None
 
 
@@ -66,10 +72,11 @@ class HistoryReader(HostedWorker):
 
         try:
             history = HistoryFile(self._path) if self._path else default_history()
-            self.loaded.emit(Loaded(job_id, tuple(history.read())))
+            records = tuple(history.read())
+            self.loaded.emit(Loaded(job_id, records, tuple(_cells(r) for r in records)))
         except Exception as exc:  # an unreadable folder: say so in the tab, keep the thread
             reason = getattr(exc, "strerror", None) or type(exc).__name__
-            self.loaded.emit(Loaded(job_id, (), f"Cannot read the history: {reason}"))
+            self.loaded.emit(Loaded(job_id, (), error=f"Cannot read the history: {reason}"))
 
 
 def _local_time(text: str) -> str:
@@ -101,6 +108,57 @@ def _cells(record: MintRecord) -> tuple[str, ...]:
     )
 
 
+class HistoryModel(QAbstractTableModel):
+    """The records as rows, newest first; cells are looked up, never built per row."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.records: tuple[MintRecord, ...] = ()
+        self._cells: tuple[tuple[str, ...], ...] = ()
+        self.failed_brush = QBrush()
+
+    def set_records(
+        self, records: tuple[MintRecord, ...], cells: tuple[tuple[str, ...], ...] | None = None
+    ) -> None:
+        # One reset, not 5,000 inserted rows: a full history shows in a few milliseconds.
+        self.beginResetModel()
+        self.records = records
+        self._cells = cells if cells is not None else tuple(_cells(r) for r in records)
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.records)
+
+    def columnCount(self, parent: _Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        record = self.records[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cells[row][column]
+        if role == Qt.ItemDataRole.UserRole:
+            return row
+        failed = record.outcome != "ok"
+        if role == Qt.ItemDataRole.ForegroundRole and failed and column == OUTCOME_COLUMN:
+            return self.failed_brush
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if failed and column == OUTCOME_COLUMN:
+                return f"The mint failed: {record.outcome}"
+            if record.body is None:
+                return _NO_BODY_TIP
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+
 def _button(parent: QWidget, name: str, text: str, tip: str) -> QPushButton:
     button = QPushButton(text, parent)
     button.setObjectName(name)
@@ -120,7 +178,6 @@ class HistoryTab(QWidget):
     def __init__(self, parent: QWidget | None = None, *, path: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("historyTab")
-        self._records: list[MintRecord] = []
         self._job_id = 0
         self.loaded_job = 0  # the job whose records are shown (tests wait on it)
         self._host: WorkerHost[HistoryReader] | None = None
@@ -133,8 +190,7 @@ class HistoryTab(QWidget):
         self.historyFilterInput.setToolTip("Show only mints with this text in any column")
         self.historyFilterInput.setClearButtonEnabled(True)
 
-        self.model = QStandardItemModel(0, len(COLUMNS), self)
-        self.model.setHorizontalHeaderLabels(list(COLUMNS))
+        self.model = HistoryModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(-1)
@@ -228,7 +284,7 @@ class HistoryTab(QWidget):
         if host.stopped:
             return
         self._job_id += 1
-        if not self._records:
+        if not self.model.records:
             self.statusLabel.setText("Reading the history…")
         self.readRequested.emit(self._job_id)
 
@@ -249,31 +305,28 @@ class HistoryTab(QWidget):
         if loaded.error:
             self.statusLabel.setText(loaded.error)
             return
-        self.show_records(loaded.records)
+        self.show_records(loaded.records, loaded.cells)
 
-    def show_records(self, records: tuple[MintRecord, ...] | list[MintRecord]) -> None:
+    def show_records(
+        self,
+        records: tuple[MintRecord, ...],
+        cells: tuple[tuple[str, ...], ...] | None = None,
+    ) -> None:
         """Fill the table, newest first, keeping the selected mint selected."""
         selected = self.selected_record()
-        first_fill = not self._records
-        self._records = list(records)
-        self.model.setRowCount(0)
-        failed = QBrush(QColor(error_colour(self.historyView)))
-        for index, record in enumerate(self._records):
-            row = [QStandardItem(text) for text in _cells(record)]
-            row[0].setData(index, Qt.ItemDataRole.UserRole)
-            if record.outcome != "ok":
-                row[1].setForeground(failed)
-                row[1].setToolTip(f"The mint failed: {record.outcome}")
-            if record.body is None:
-                row[0].setToolTip(_NO_BODY_TIP)
-            self.model.appendRow(row)
-        if first_fill:
+        first_fill = not self.model.records
+        self.model.failed_brush = QBrush(QColor(error_colour(self.historyView)))
+        self.model.set_records(records, cells)
+        if first_fill and records:
+            # Sized to the newest rows (resizeColumnsToContents would measure all 5,000).
+            header = self.historyView.horizontalHeader()
+            header.setResizeContentsPrecision(50)
             self.historyView.resizeColumnsToContents()
-        count = len(self._records)
+        count = len(records)
         self.statusLabel.setText(f"{count} mint{'s' if count != 1 else ''}" if count else
                                  "No mints recorded yet.")  # fmt: skip
-        if selected is not None and selected in self._records:
-            self.select_row(self._records.index(selected))
+        if selected is not None and selected in records:
+            self.select_row(records.index(selected))
         self._update_buttons()
 
     # -- the selection ------------------------------------------------------------------
@@ -289,7 +342,7 @@ class HistoryTab(QWidget):
         if not rows:
             return None
         index = self.proxy.mapToSource(rows[0]).data(Qt.ItemDataRole.UserRole)
-        return self._records[index] if isinstance(index, int) else None
+        return self.model.records[index] if isinstance(index, int) else None
 
     @Slot()
     def _update_buttons(self) -> None:
