@@ -9,11 +9,13 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QFileSystemWatcher,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
@@ -43,6 +45,7 @@ SESSION_COLUMN = COLUMNS.index("Session id")
 OUTCOME_COLUMN = COLUMNS.index("Outcome")
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the table's only parent
+_SETTLE_MS = 250
 _STOP_WAIT_MS = 20  # a read cannot be interrupted; a longer one is joined by WorkerHost
 _NO_BODY_TIP = "This mint was recorded before configurations were kept in the history"
 
@@ -182,6 +185,14 @@ class HistoryTab(QWidget):
         self.loaded_job = 0  # the job whose records are shown (tests wait on it)
         self._host: WorkerHost[HistoryReader] | None = None
         self._path = path
+        self._closed = False
+        self._watcher: QFileSystemWatcher | None = None
+        self._watched: Path | None = None
+        # Several appends in a burst (a serve client, a script): one read after them.
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(_SETTLE_MS)
+        self._settle.timeout.connect(self.reload)
 
         self.historyFilterInput = QLineEdit(self)
         self.historyFilterInput.setObjectName("historyFilterInput")
@@ -277,9 +288,43 @@ class HistoryTab(QWidget):
             self.destroyed.connect(self._host.request_stop)
         return self._host
 
+    def watch(self) -> None:
+        """Reload when another process (the CLI, serve) writes the file, as well as on Refresh."""
+        from ..core.history import history_path
+
+        self._watched = self._path or history_path()
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.fileChanged.connect(self._on_file_event)
+        self._watcher.directoryChanged.connect(self._on_file_event)
+        self._rewatch()
+
+    def _rewatch(self) -> None:
+        # Only paths that exist (Qt warns otherwise); the trim replaces the file, which
+        # drops it from the watcher, so it is added again after every change.
+        watcher, path = self._watcher, self._watched
+        if watcher is None or path is None:
+            return
+        # Before the first mint anywhere the folder itself is missing: watch the nearest
+        # folder that exists, so its creation is seen.
+        folder = next((p for p in path.parents if p.is_dir()), None)
+        wanted = {str(t) for t in (folder, path) if t is not None and t.exists()}
+        watched = {*watcher.files(), *watcher.directories()}
+        if watched - wanted:
+            watcher.removePaths(sorted(watched - wanted))
+        if wanted - watched:
+            watcher.addPaths(sorted(wanted - watched))
+
+    @Slot(str)
+    def _on_file_event(self, _path: str) -> None:
+        self._rewatch()
+        if not self._closed:
+            self._settle.start()
+
     @Slot()
     def reload(self) -> None:
         """Read the file again on the reader's thread; the table updates when it answers."""
+        if self._closed:
+            return
         host = self._reader()
         if host.stopped:
             return
@@ -294,6 +339,11 @@ class HistoryTab(QWidget):
         return self.loaded_job != self._job_id
 
     def shutdown(self) -> None:
+        self._closed = True
+        self._settle.stop()
+        if self._watcher is not None:
+            self._watcher.fileChanged.disconnect(self._on_file_event)
+            self._watcher.directoryChanged.disconnect(self._on_file_event)
         if self._host is not None:
             self._host.stop(_STOP_WAIT_MS)
 
@@ -302,6 +352,7 @@ class HistoryTab(QWidget):
         if loaded.job_id != self._job_id:
             return  # an older read, overtaken by a newer one
         self.loaded_job = loaded.job_id
+        self._rewatch()  # the file (or its folder) may exist only now
         if loaded.error:
             self.statusLabel.setText(loaded.error)
             return

@@ -213,6 +213,7 @@ class RequestPane(QTabWidget):
             if placeholder is not None:
                 placeholder.deleteLater()
             tab.reload()
+            tab.watch()
         return self._history
 
     @property

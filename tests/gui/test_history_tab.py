@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -10,9 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from realtime_gui.core.history import HistoryFile, MintRecord, history_path
 from realtime_gui.core.request import prepare
-from realtime_gui.ui.history_tab import COLUMNS, SESSION_COLUMN, HistoryTab
+from realtime_gui.ui.history_tab import COLUMNS, SESSION_COLUMN, HistoryReader, HistoryTab
 from realtime_gui.ui.main_window import MainWindow
 from realtime_gui.ui.request_pane import HISTORY_TAB
+from realtime_gui.ui.worker_host import WorkerHost
 from tests.fake_api import FakeRealtimeApi
 from tests.gui.conftest import WindowFactory, wait_for_secret, wait_until_idle
 
@@ -87,18 +89,37 @@ def test_window_mints_show_newest_first_with_failed_ones_and_their_code(
     assert cell(tab, 0, "Session id") == fake_api.realtime.issued()[-1].session["id"]
 
 
-def test_mints_made_elsewhere_appear_on_refresh(qtbot: QtBot, make_window: WindowFactory) -> None:
+def test_mints_made_elsewhere_appear_by_themselves_and_on_refresh(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
     window = make_window()
     tab = open_history(qtbot, window, 0)
     assert tab.statusLabel.text() == "No mints recorded yet."
     HistoryFile(history_path()).append(
         old_record(profile="work", source="cli", preset="voice-agent", session_id="sess_cli")
     )
-    tab.refreshHistoryButton.click()
+    # Seen by the file watcher: no Refresh needed.
     wait_rows(qtbot, tab, 1)
     assert (cell(tab, 0, "Profile"), cell(tab, 0, "Preset"), cell(tab, 0, "Source")) == (
         "work", "voice-agent", "cli",
     )  # fmt: skip
+
+
+def test_refresh_reads_the_file_again(qtbot: QtBot, tmp_path: Path) -> None:
+    history = HistoryFile(tmp_path / "history.jsonl")
+    tab = HistoryTab(path=history.path)  # not watching: only Refresh reads
+    qtbot.addWidget(tab)
+    try:
+        tab.reload()
+        wait_rows(qtbot, tab, 0)
+        history.append(old_record(profile="p", source="serve", session_id="sess_1"))
+        tab.refreshHistoryButton.click()
+        wait_rows(qtbot, tab, 1)
+        assert cell(tab, 0, "Session id") == "sess_1"
+    finally:
+        tab.shutdown()
+        readers = [h for h in WorkerHost.live_hosts() if isinstance(h.worker, HistoryReader)]
+        qtbot.waitUntil(lambda: all(host.stopped for host in readers))
 
 
 def test_the_filter_matches_any_column_ignoring_case(
