@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -280,9 +280,7 @@ class PresetBar(QWidget):
 
     @Slot()
     def ask_save_as(self) -> QInputDialog:
-        dialog = QInputDialog(self.window())
-        dialog.setObjectName("presetNameDialog")
-        dialog.setWindowTitle("Save preset as")
+        dialog = self._name_dialog("Save preset as")
         dialog.setLabelText("Preset name (letters, digits, '-', '_' or '.'):")
         chosen = self._presets.get(self._chosen) if self._chosen is not None else None
         dialog.setTextValue(chosen.name if chosen and not chosen.built_in else "")
@@ -355,6 +353,7 @@ class PresetBar(QWidget):
     def _file_dialog(self, title: str, *, save: bool, name: str = "") -> QFileDialog:
         dialog = QFileDialog(self.window(), title, name, "Preset JSON (*.json);;All files (*)")
         dialog.setObjectName("presetFileDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if save:
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
             dialog.setDefaultSuffix("json")
@@ -370,9 +369,7 @@ class PresetBar(QWidget):
         return dialog
 
     def _ask_import_name(self, path: Path) -> QInputDialog:
-        dialog = QInputDialog(self.window())
-        dialog.setObjectName("presetNameDialog")
-        dialog.setWindowTitle("Import preset as")
+        dialog = self._name_dialog("Import preset as")
         dialog.setLabelText(f"Name for the preset from {path.name}:")
         dialog.setTextValue(path.stem)
         dialog.textValueSelected.connect(lambda name: self.import_file(path, name.strip()))
@@ -427,10 +424,18 @@ class PresetBar(QWidget):
         return True
 
     # -- helpers ------------------------------------------------------------------------
+    def _name_dialog(self, title: str) -> QInputDialog:
+        dialog = QInputDialog(self.window())
+        dialog.setObjectName("presetNameDialog")
+        dialog.setWindowTitle(title)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per question
+        return dialog
+
     def _confirm(self, title: str, text: str, on_yes: Callable[[], object]) -> QMessageBox:
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
         box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, self.window())
         box.setObjectName("presetConfirmDialog")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setDefaultButton(QMessageBox.StandardButton.No)
 
         def answered(button: Any) -> None:

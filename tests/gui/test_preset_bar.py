@@ -270,3 +270,32 @@ def test_the_preset_widgets_have_names_tips_and_accessible_names(
         assert widget.toolTip() and widget.accessibleName()
     actions = [a.text() for a in window.savePresetButton.menu().actions() if a.text()]
     assert actions == ["&Save", "Save &as…", "&Delete…", "&Import…", "&Export…"]
+
+
+def test_import_and_export_through_their_file_dialogs(
+    qtbot: QtBot, make_window: WindowFactory, settings_path: Path, tmp_path: Path
+) -> None:
+    window = make_window()
+    bar = ready(qtbot, window)
+    window.instructionsInput.setPlainText("Through the dialogs.")
+    target = tmp_path / "out.json"
+    dialog = bar.ask_export()
+    assert dialog.isVisible() and dialog.objectName() == "presetFileDialog"
+    dialog.selectFile(str(target))
+    dialog.accept()
+    assert json.loads(target.read_text("utf-8"))["session"]["instructions"] == (
+        "Through the dialogs."
+    )
+
+    window.instructionsInput.setPlainText("Elsewhere.")
+    dialog = bar.ask_import()
+    dialog.selectFile(str(target))
+    dialog.accept()
+    names = window.findChildren(QInputDialog, "presetNameDialog")
+    (name_dialog,) = [d for d in names if d.isVisible()]
+    assert name_dialog.textValue() == "out"  # the file's name, offered as the preset's
+    name_dialog.setTextValue("from-file")
+    name_dialog.accept()
+    assert (presets_folder(settings_path) / "from-file.json").is_file()
+    assert bar.preset_name == "from-file"
+    assert window.instructionsInput.toPlainText() == "Through the dialogs."
