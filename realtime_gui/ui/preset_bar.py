@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtCore import QSettings, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtGui import QAction, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,6 +30,13 @@ __all__ = ["PRESET_SETTING", "PresetBar", "PresetCombo"]
 
 PRESET_SETTING = "window/preset"
 _NONE_TEXT = "Last used (no preset)"
+
+
+def _delete_on_close(dialog: QWidget) -> None:
+    # Imported here: touching ``Qt`` builds every Qt-namespace enum, which start-up avoids.
+    from PySide6.QtCore import Qt
+
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
 
 class PresetCombo(QComboBox):
@@ -353,7 +360,7 @@ class PresetBar(QWidget):
     def _file_dialog(self, title: str, *, save: bool, name: str = "") -> QFileDialog:
         dialog = QFileDialog(self.window(), title, name, "Preset JSON (*.json);;All files (*)")
         dialog.setObjectName("presetFileDialog")
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _delete_on_close(dialog)
         if save:
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
             dialog.setDefaultSuffix("json")
@@ -428,14 +435,14 @@ class PresetBar(QWidget):
         dialog = QInputDialog(self.window())
         dialog.setObjectName("presetNameDialog")
         dialog.setWindowTitle(title)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per question
+        _delete_on_close(dialog)  # one per question
         return dialog
 
     def _confirm(self, title: str, text: str, on_yes: Callable[[], object]) -> QMessageBox:
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
         box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, self.window())
         box.setObjectName("presetConfirmDialog")
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        _delete_on_close(box)
         box.setDefaultButton(QMessageBox.StandardButton.No)
 
         def answered(button: Any) -> None:

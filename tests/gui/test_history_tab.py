@@ -242,3 +242,33 @@ def test_the_history_widgets_have_names_tips_and_accessible_names(
     wait_rows(qtbot, tab, 0)
     headers = [tab.model.headerData(i, Qt.Orientation.Horizontal) for i in range(len(COLUMNS))]
     assert headers == list(COLUMNS)
+
+
+def test_the_history_is_not_imported_or_read_at_start_up(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    code = f"""if True:
+        import sys
+        from pathlib import Path
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from realtime_gui.app import create_window
+        window = create_window(env={{}}, settings_path=Path({str(tmp_path)!r}) / "s.ini")
+        window.show()
+        app.processEvents()
+        print("\\n".join(sys.modules))
+        window.close()
+        """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    env.update(QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(data))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    modules = set(done.stdout.split())
+    assert "realtime_gui.ui.preset_bar" in modules  # the list names modules that exist
+    for lazy in ("realtime_gui.ui.history_tab", "realtime_gui.core.history"):
+        assert lazy not in modules, lazy
