@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -384,24 +383,27 @@ class PresetBar(QWidget):
         return dialog
 
     def import_file(self, path: Path, name: str) -> QMessageBox | None:
-        """Add the GA body in ``path`` as preset ``name`` (unknown keys kept) and choose it."""
+        """Add ``path`` as preset ``name`` and choose it: a GA body (unknown keys kept), a
+        Beta body (converted) or a curl command, as ``realtime-gui preset import`` takes."""
         from ..core.body_reader import config_from_body
+        from ..core.convert import import_text
 
         try:
-            try:
-                body = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, ValueError) as exc:
-                reason = getattr(exc, "strerror", None) or exc
-                raise InvalidInput.single("preset", f"Cannot import {path}: {reason}") from None
-            try:
-                config = config_from_body(ApiShape.GA, body)
-            except InvalidInput as exc:
-                raise InvalidInput.single(
-                    "preset", f"Cannot import {path}: not a GA request body ({exc.user_message})"
-                ) from None
-        except InvalidInput as exc:
-            self._fail(exc)
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            self._fail(InvalidInput.single("preset", f"Cannot import {path}: {reason}"))
             return None
+        try:
+            imported = import_text(text)
+            config = config_from_body(ApiShape.GA, imported.body)
+        except InvalidInput as exc:
+            self._fail(
+                InvalidInput.single("preset", f"Cannot import {path}: {exc.problems[0].message}")
+            )
+            return None
+        if imported.notes:
+            self.message.emit(f"Imported a {imported.source}: {' '.join(imported.notes)}", 10_000)
         return self.save_as(name, config)
 
     @Slot()

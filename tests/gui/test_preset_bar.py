@@ -235,11 +235,21 @@ def test_import_keeps_unknown_keys_and_names_a_file_it_cannot_read(
     broken.write_text("[1, 2", encoding="utf-8")
     assert bar.import_file(broken, "broken") is None
     assert f"Cannot import {broken}" in window.statusBanner.message
-    beta = tmp_path / "beta.json"
-    beta.write_text('{"model": "gpt-realtime"}', encoding="utf-8")
-    bar.import_file(beta, "beta")
-    assert f"Cannot import {beta}: not a GA request body" in window.statusBanner.message
+    listed = tmp_path / "listed.json"
+    listed.write_text("[1, 2]", encoding="utf-8")
+    bar.import_file(listed, "listed")
+    assert f"Cannot import {listed}: the JSON is an array" in window.statusBanner.message
     assert not (presets_folder(settings_path) / "broken.json").exists()
+    assert not (presets_folder(settings_path) / "listed.json").exists()
+
+    # A Beta body is converted to GA, as `realtime-gui preset import` does.
+    beta = tmp_path / "beta.json"
+    beta.write_text('{"model": "gpt-realtime", "voice": "ash"}', encoding="utf-8")
+    bar.import_file(beta, "from-beta")
+    stored = json.loads((presets_folder(settings_path) / "from-beta.json").read_text("utf-8"))
+    assert stored["session"]["model"] == "gpt-realtime"
+    assert stored["session"]["audio"]["output"]["voice"] == "ash"
+    assert window.api.value == "ga" and window.voiceInput.currentText() == "ash"
 
 
 def test_the_chosen_preset_is_remembered_in_the_settings(
