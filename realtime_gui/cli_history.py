@@ -83,7 +83,10 @@ def record_cli_mint(
     from .core.history import failure_record, record_mint, success_record
 
     if minted is not None:
-        record_mint(None, success_record(minted, profile=profile, preset=preset, source="cli"))
+        record_mint(
+            None,
+            success_record(minted, profile=profile, preset=preset, source="cli", request=request),
+        )
     elif error is not None:
         record_mint(
             None, failure_record(error, request, profile=profile, preset=preset, source="cli")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import logging
 import os
@@ -10,7 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +31,7 @@ __all__ = [
     "history_path",
     "outcome_of",
     "record_mint",
+    "recorded_body",
     "success_record",
 ]
 
@@ -56,6 +58,9 @@ class MintRecord:
     source: str  # "window", "cli" or "serve"
     preset: str | None = None
     origin: str | None = None  # the requesting Origin, for serve
+    # The request body as sent, MCP credentials stripped (as a preset strips them); None in
+    # records written before bodies were kept. ``api`` says its shape.
+    body: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,18 +71,31 @@ class MintRecord:
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         names = {f.name for f in fields(cls)}
-        required = names - {"preset", "origin"}
+        required = names - {"preset", "origin", "body"}
         if not required <= data.keys():
             raise ValueError("missing fields")
         record = cls(**{k: v for k, v in data.items() if k in names})
         for name in ("time", "profile", "api", "outcome", "source"):
             if not isinstance(getattr(record, name), str):
                 raise ValueError(f"{name} is not a string")
+        if record.body is not None and not isinstance(record.body, dict):
+            raise ValueError("body is not a JSON object")
         return record
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def recorded_body(request: PreparedRequest | None) -> dict[str, Any] | None:
+    """The body as sent, with MCP ``authorization``/``headers`` stripped; never a credential."""
+    if request is None:
+        return None
+    from .presets import strip_secrets
+
+    body = copy.deepcopy(dict(request.body))
+    strip_secrets(body, request.api)
+    return body
 
 
 def success_record(
@@ -87,7 +105,9 @@ def success_record(
     source: Source,
     origin: str | None = None,
     preset: str | None = None,
+    request: PreparedRequest | None = None,
 ) -> MintRecord:
+    """The record of a mint that succeeded; ``request`` defaults to the one it answers."""
     return MintRecord(
         time=_now(),
         profile=profile,
@@ -99,6 +119,7 @@ def success_record(
         source=source,
         preset=preset,
         origin=origin,
+        body=recorded_body(request or minted.request),
     )
 
 
@@ -131,6 +152,7 @@ def failure_record(
         source=source,
         preset=preset,
         origin=origin,
+        body=recorded_body(request),
     )
 
 

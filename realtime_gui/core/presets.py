@@ -24,6 +24,7 @@ __all__ = [
     "check_name",
     "config_dir",
     "preset_body",
+    "strip_secrets",
 ]
 
 # Under core/paths.config_dir(), next to the window's settings.ini.
@@ -56,19 +57,23 @@ def check_name(name: str) -> str:
     return name
 
 
-def _strip_secrets(body: dict[str, Any]) -> list[str]:
-    """Remove MCP credentials from the body's tools in place; returns the paths removed."""
-    session = body.get("session")
+def strip_secrets(body: dict[str, Any], api: ApiShape = ApiShape.GA) -> list[str]:
+    """Remove MCP credentials from the body's tools in place; returns the paths removed.
+
+    A GA body holds its tools under ``session``, a Beta body at the top level.
+    """
+    session = body.get("session") if api is ApiShape.GA else body
     tools = session.get("tools") if isinstance(session, dict) else None
     removed: list[str] = []
     if not isinstance(tools, list):
         return removed
+    prefix = "session.tools" if api is ApiShape.GA else "tools"
     for index, tool in enumerate(tools):
         if not isinstance(tool, dict):
             continue
         for key in _SECRET_TOOL_KEYS:
             if tool.pop(key, None) is not None:
-                removed.append(f"session.tools[{index}].{key}")
+                removed.append(f"{prefix}[{index}].{key}")
     return removed
 
 
@@ -83,9 +88,7 @@ def preset_body(config: SessionConfig) -> tuple[dict[str, Any], tuple[str, ...]]
 
         conversion = beta_to_ga(body)
         body, notes = conversion.body, list(conversion.notes)
-    notes += [
-        f"left out {path}: a preset never stores credentials" for path in _strip_secrets(body)
-    ]
+    notes += [f"left out {path}: a preset never stores credentials" for path in strip_secrets(body)]
     return body, tuple(notes)
 
 

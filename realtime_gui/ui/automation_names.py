@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         QProgressBar,
         QPushButton,
         QSpinBox,
+        QTableView,
         QToolButton,
     )
 
@@ -59,6 +60,13 @@ class AutomationNames:
     apiKeyButton: QPushButton
     profileInput: QComboBox
     profilesButton: QPushButton
+    presetInput: QComboBox
+    savePresetButton: QToolButton
+
+    @property
+    def historyView(self) -> QTableView:
+        """The History tab's table, built (and read) on first use."""
+        return self.detailTabs.historyView
 
 
 def forward_names(window: MainWindow) -> None:
@@ -93,6 +101,8 @@ def forward_names(window: MainWindow) -> None:
     window.apiKeyButton = window.keyStatus.apiKeyButton
     window.profileInput = window.profileSwitcher.profileInput
     window.profilesButton = window.profileSwitcher.profilesButton
+    window.presetInput = window.presetBar.presetInput
+    window.savePresetButton = window.presetBar.savePresetButton
 
 
 def find_building(
@@ -106,5 +116,6 @@ def find_building(
     found: _T | None = find(kind, name, *args)
     if found is None and name:
         window.build_all_parts()
+        _ = window.requestPane.history  # the History tab's widgets are built on first use
         found = find(kind, name, *args)
     return found

@@ -31,6 +31,7 @@ from .key_status import KeyStatusLine
 from .menus import WindowMenus
 from .mint_bar import MintBar
 from .playground_opener import PlaygroundOpener
+from .preset_bar import PresetBar
 from .profile_switcher import ProfileSwitcher
 from .request_pane import ImportedConfig, RequestPane
 from .secret_view import SecretView
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow, AutomationNames):
     # -- construction -----------------------------------------------------------------
     def _build_parts(self) -> None:
         self.keyStatus = KeyStatusLine(self._profile, self)
+        self.presetBar = PresetBar(self._settings, self.session_config, self.refreshed, self)
         self.sessionForm = SessionForm(self._env, self)
         self.secretView = SecretView(self)
         self.requestPane = RequestPane(self.session_config, self)
@@ -149,6 +151,7 @@ class MainWindow(QMainWindow, AutomationNames):
 
     def _layout(self) -> None:
         form_column = QVBoxLayout()
+        form_column.addWidget(self.presetBar)
         form_column.addWidget(self.sessionForm)
         form_column.addWidget(self.advancedSection)
         form_column.addWidget(self.extraNote)
@@ -186,6 +189,7 @@ class MainWindow(QMainWindow, AutomationNames):
         order: list[QWidget] = [
             *self.profileSwitcher.tab_order(),
             self.keyStatus.apiKeyButton,
+            *self.presetBar.tab_order(),
             *self.sessionForm.tab_order(),
             self.advancedToggle,
             self.mintButton,
@@ -207,6 +211,9 @@ class MainWindow(QMainWindow, AutomationNames):
         self.requestPane.requestImported.connect(self._on_imported)
         self.requestPane.loadFailed.connect(self._show_error)
         self.requestPane.message.connect(self._show_message)
+        self.presetBar.chosen.connect(self.load_config)
+        self.presetBar.message.connect(self._show_message)
+        self.presetBar.failed.connect(self._show_error)
 
     def _connect_worker(self) -> None:
         self.mintRequested.connect(self._worker.mint)
@@ -219,6 +226,7 @@ class MainWindow(QMainWindow, AutomationNames):
         self._worker.failed.connect(self._on_failed)
         self._worker.keyStatusChanged.connect(self._on_key_status)
         self._worker.keyActionDone.connect(self.keyStatus.show_result)
+        self._worker.recorded.connect(self.requestPane.history_changed)
         self.serveLink = ServeLink(self, self._worker, self.menus.serveAction)
         self.playground = PlaygroundOpener(self, self.serveLink, self.menus.playgroundAction)
 
@@ -372,7 +380,8 @@ class MainWindow(QMainWindow, AutomationNames):
         self._in_flight = self._job_id
         self._set_busy(True)
         # Exactly the request the preview shows; the worker sends it as it is.
-        self.mintRequested.emit(MintJob(self._job_id, prepared, self._profile))
+        job = MintJob(self._job_id, prepared, self._profile, self.presetBar.preset_name)
+        self.mintRequested.emit(job)
 
     def _set_busy(self, busy: bool) -> None:
         self._refresh()  # reads is_minting: Mint's text, progress and enabled state follow it
@@ -470,4 +479,5 @@ class MainWindow(QMainWindow, AutomationNames):
         self._shut_down = True
         self.secretView.stop()
         self.connectionCheck.shutdown()
+        self.requestPane.shutdown()
         self._host.stop()

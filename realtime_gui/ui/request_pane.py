@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -27,10 +28,12 @@ if TYPE_CHECKING:
     from ..core.request import PreparedRequest
     from .body_dialogs import EditJsonDialog, ImportDialog
     from .granted_view import GrantedSessionView
+    from .history_tab import HistoryTab
 
 __all__ = ["ImportedConfig", "RequestPane"]
 
 GRANTED_TAB = 1
+HISTORY_TAB = 2
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,10 @@ class RequestPane(QTabWidget):
     """Tabs "Request preview" and "Granted session" (the latter's table built on first use).
 
     Reads the form only through ``current_config``; loading an edited or imported body is
-    left to the window through ``configEdited`` / ``requestImported``. New detail tabs (a
-    history of mints, for one) are added here with ``addTab``, each a widget of its own.
+    left to the window through ``configEdited`` / ``requestImported``. New detail tabs are
+    added here with ``addTab``, each a widget of its own. "History" (ui/history_tab.py) is
+    built when first shown, so the history file is never read before the first paint; a
+    configuration it loads arrives through ``configEdited`` too.
     """
 
     configEdited = Signal(object)  # SessionConfig from Edit as JSON…
@@ -70,6 +75,7 @@ class RequestPane(QTabWidget):
         self.setObjectName("detailTabs")
         self._current_config = current_config
         self._granted: GrantedSessionView | None = None
+        self._history: HistoryTab | None = None
         # The last granted session, until the table is built to show it (on first look).
         self._pending: tuple[Mapping[str, Any], Mapping[str, Any]] | None = None
         self.currentChanged.connect(self._on_tab_changed)
@@ -114,6 +120,10 @@ class RequestPane(QTabWidget):
         placeholder.setObjectName("grantedPlaceholder")
         placeholder.setWordWrap(True)
         self.addTab(placeholder, "Granted session")
+        history_placeholder = QLabel("Reading the history…", self)
+        history_placeholder.setObjectName("historyPlaceholder")
+        self.addTab(history_placeholder, "History")
+        self.setTabToolTip(HISTORY_TAB, "Every mint from the window, the CLI and serve")
 
     def tab_order(self) -> list[QWidget]:
         return [self.editJsonButton, self.importButton, self.copyPreviewButton, self.requestPreview]
@@ -174,6 +184,52 @@ class RequestPane(QTabWidget):
     def _on_tab_changed(self, index: int) -> None:
         if index == GRANTED_TAB and self._granted is None and self._pending is not None:
             _ = self.grantedSessionView  # built when first looked at
+        if index == HISTORY_TAB and self._history is None:
+            _ = self.history
+
+    # -- the history ----------------------------------------------------------------------
+    @property
+    def history_built(self) -> HistoryTab | None:
+        return self._history
+
+    @property
+    def history(self) -> HistoryTab:
+        """The History tab, built (and its first read started) on first use."""
+        if self._history is None:
+            from .history_tab import HistoryTab
+
+            tab = HistoryTab(self)
+            tab.configLoaded.connect(self.configEdited)
+            tab.loadFailed.connect(self.loadFailed)
+            tab.message.connect(self.message)
+            placeholder = self.widget(HISTORY_TAB)
+            current = self.currentIndex()
+            self._history = tab  # first: swapping the tabs below emits currentChanged
+            title, tip = self.tabText(HISTORY_TAB), self.tabToolTip(HISTORY_TAB)
+            self.removeTab(HISTORY_TAB)
+            self.insertTab(HISTORY_TAB, tab, title)
+            self.setTabToolTip(HISTORY_TAB, tip)
+            self.setCurrentIndex(current)
+            if placeholder is not None:
+                placeholder.deleteLater()
+            tab.reload()
+            tab.watch()
+        return self._history
+
+    @property
+    def historyView(self) -> QTableView:
+        return self.history.historyView
+
+    @Slot()
+    def history_changed(self) -> None:
+        """A mint was recorded: re-read the history if the tab has been built."""
+        if self._history is not None:
+            self._history.reload()
+
+    def shutdown(self) -> None:
+        """Stop the history's reader thread (the window is closing)."""
+        if self._history is not None:
+            self._history.shutdown()
 
     def show_granted(self, requested: Mapping[str, Any], granted: Mapping[str, Any]) -> None:
         """Compare what was asked with what the server granted; the tab counts differences.

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal, Slot
 
@@ -42,6 +42,7 @@ class MintJob:
     job_id: int
     request: PreparedRequest
     profile: str
+    preset: str | None = None  # the preset the form was chosen from, for the history
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class MintWorker(HostedWorker):
     keyActionDone = Signal(object)  # KeyActionResult
     profilesListed = Signal(object)  # ProfileRoster
     profileChangeDone = Signal(object)  # ProfileChangeResult
+    recorded = Signal()  # a window mint was appended to the history (the History tab reloads)
     serveReady = Signal(object)  # ServeDefaults
     serveStarted = Signal(object)  # ServeStarted
     serveFailed = Signal(object)  # ServeStartFailed
@@ -194,9 +196,11 @@ class MintWorker(HostedWorker):
             # Only a request that went out is a mint; no key or a closing window is not.
             if key is not None and not isinstance(exc, MintCancelled):
                 _record(job, error=exc)
+                self.recorded.emit()
             return
         self.minted.emit(MintSucceeded(job.job_id, secret, key.describe()))
         _record(job, minted=secret)  # after the emit: the window shows the secret first
+        self.recorded.emit()
 
     @Slot(object)
     def apply_key_action(self, action: KeyAction) -> None:
@@ -320,10 +324,11 @@ def _record(
     # Imported on the first mint, not at start-up: the window's start time is measured.
     from ..core.history import failure_record, record_mint, success_record
 
+    where: dict[str, Any] = {"profile": job.profile, "preset": job.preset, "source": "window"}
     if minted is not None:
-        record_mint(None, success_record(minted, profile=job.profile, source="window"))
+        record_mint(None, success_record(minted, request=job.request, **where))
     elif error is not None:
-        record_mint(None, failure_record(error, job.request, profile=job.profile, source="window"))
+        record_mint(None, failure_record(error, job.request, **where))
 
 
 def _start_failed(job_id: int, error: RealtimeGuiError) -> object:

@@ -95,7 +95,7 @@ def test_history_lists_newest_first_as_json_and_as_lines(
     assert [r["outcome"] for r in data] == ["rate_limit_exceeded", "ok", "ok", "ok"]
     assert set(data[0]) == {
         "time", "profile", "preset", "api", "model", "session_id", "expires_at",
-        "outcome", "origin", "source",
+        "outcome", "origin", "source", "body",
     }  # fmt: skip
 
     limited = run_cli("history", "--json", "--limit", "2", env=cli_env)

@@ -202,3 +202,58 @@ def test_the_history_of_cli_mints_holds_no_key_and_no_secret(
     assert files_containing(data, LEAK_KEY, secret, "ek_", "sk-") == []
     for text in (listed.stdout, listed.stderr, run_cli("history", env=env).stdout):
         assert "ek_" not in text and "sk-" not in text
+
+
+def test_window_history_and_presets_never_hold_mcp_credentials(
+    qtbot: QtBot,
+    make_window: WindowFactory,
+    fake_api: FakeRealtimeApi,
+    settings_path: Path,
+    private_user_data: Path,
+    tmp_path: Path,
+) -> None:
+    from realtime_gui.core.body_reader import config_from_body
+    from realtime_gui.core.session import ApiShape
+
+    header_secret = "mcp-header-leakcheck-9b2"
+    tool = {
+        "type": "mcp",
+        "server_label": "docs",
+        "server_url": "https://mcp.example/sse",
+        "authorization": LEAK_KEY,
+        "headers": {"X-Api-Key": header_secret},
+    }
+    body = {"session": {"type": "realtime", "model": "gpt-realtime", "tools": [tool]}}
+    window = make_window()
+    window.load_config(config_from_body(ApiShape.GA, body))
+    window.mint()
+    secret = wait_for_secret(qtbot, window)
+    # The request carries the credentials to the MCP server; nothing kept on disk does.
+    assert fake_api.requests[-1].body["session"]["tools"][0]["authorization"] == LEAK_KEY
+    fake_api.then_error(500, "Boom.", "server_error")
+    window.mint()
+    qtbot.waitUntil(window.statusBanner.isVisible, timeout=10_000)
+    history = private_user_data / "realtime-gui" / "history.jsonl"
+    qtbot.waitUntil(
+        lambda: history.is_file() and len(history.read_bytes().splitlines()) == 2, timeout=10_000
+    )
+    assert b'"body"' in history.read_bytes() and b"mcp.example" in history.read_bytes()
+
+    bar = window.presetBar
+    qtbot.waitUntil(lambda: bar.presetInput.count() > 1, timeout=5_000)
+    bar.write("with-mcp")
+    exported = tmp_path / "export" / "with-mcp.json"
+    exported.parent.mkdir()
+    assert bar.export_to(exported)
+    # The History tab shows and loads the record; loading it brings no credential back.
+    window.detailTabs.setCurrentIndex(2)
+    tab = window.requestPane.history_built
+    assert tab is not None
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=10_000)
+    tab.select_row(1)
+    tab.load_selected()
+    assert LEAK_KEY not in window.requestPreview.toPlainText()
+    window.close()
+
+    for root in (settings_path.parent, private_user_data, exported.parent):
+        assert files_containing(root, LEAK_KEY, header_secret, secret, "ek_") == []

@@ -174,6 +174,6 @@ def test_two_processes_trimming_at_once_keep_the_file_whole(tmp_path: Path) -> N
 def test_records_never_hold_a_secret_field() -> None:
     assert {f for f in make_record(0).to_json()} == {
         "time", "profile", "preset", "api", "model", "session_id", "expires_at",
-        "outcome", "origin", "source",
+        "outcome", "origin", "source", "body",
     }  # fmt: skip
     assert "ek_" not in repr(make_record(0))

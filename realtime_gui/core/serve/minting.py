@@ -168,7 +168,7 @@ class Minter:
                 return _failure(exc)
             # The server must answer, never crash.
             return error_answer(500, f"Internal error ({type(exc).__name__}).", type="server_error")
-        self._record(success_record(minted, **self._where(origin)))
+        self._record(success_record(minted, request=prepared, **self._where(origin)))
         return _success(minted, aliases=aliases)
 
     def _where(self, origin: str | None) -> dict[str, Any]:
