@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint typecheck pytest secret-service-tests package package-tests screenshots venv clean bench
+.PHONY: run test lint lint-workflows typecheck pytest secret-service-tests package package-tests screenshots venv clean bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +21,15 @@ venv: $(STAMP)
 run: $(STAMP)
 	QT_QPA_PLATFORM= $(VENV)/bin/realtime-gui
 
-lint: $(STAMP)
+lint: $(STAMP) lint-workflows
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The GitHub workflows, offline: the schema, then zizmor's security audits (pedantic; the
+# suppressions and their reasons are in .github/zizmor.yml).
+lint-workflows: $(STAMP)
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(VENV)/bin/zizmor --offline --no-progress --persona pedantic --config .github/zizmor.yml .github/workflows
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
