@@ -30,8 +30,8 @@ LAUNCHER
 chmod 0755 "$root/usr/bin/realtime-gui"
 install -m 0644 resources/realtime-gui.desktop "$root/usr/share/applications/"
 install -m 0644 resources/io.github.realtime_gui.metainfo.xml "$root/usr/share/metainfo/"
-install -m 0644 resources/icons/realtime-gui.svg "$root/usr/share/icons/hicolor/scalable/apps/"
-for png in resources/icons/realtime-gui-*.png; do
+install -m 0644 realtime_gui/resources/icons/realtime-gui.svg "$root/usr/share/icons/hicolor/scalable/apps/"
+for png in realtime_gui/resources/icons/realtime-gui-*.png; do
   size=${png##*-}; size=${size%.png}
   install -d "$root/usr/share/icons/hicolor/${size}x${size}/apps"
   install -m 0644 "$png" "$root/usr/share/icons/hicolor/${size}x${size}/apps/realtime-gui.png"

@@ -65,6 +65,7 @@ def test_packaged_self_test_passes(unpacked: Path, tmp_path: Path) -> None:
     assert "[ok  ] Keyring        Secret Service" in done.stdout
     assert "platform plugin: offscreen" in done.stdout
     assert "CA certificates from" in done.stdout
+    assert "[ok  ] Resources      8 icons in" in done.stdout  # the bundle carries its files
 
 
 def test_packaged_cli_mints_in_both_shapes(
