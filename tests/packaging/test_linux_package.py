@@ -119,12 +119,13 @@ def test_deb_layout(tmp_path: Path) -> None:
     assert "Package: realtime-gui" in info and f"Version: {VERSION}" in info
     assert "libxcb-cursor0" in info
 
-    binary = root / "opt" / "realtime-gui" / "realtime-gui"
+    binary = root / "usr" / "lib" / "realtime-gui" / "realtime-gui"
     assert binary.is_file() and os.access(binary, os.X_OK)
-    assert (root / "opt" / "realtime-gui" / "_internal").is_dir()
+    assert (root / "usr" / "lib" / "realtime-gui" / "_internal").is_dir()
+    assert not (root / "opt").exists()
     launcher = root / "usr" / "bin" / "realtime-gui"
     assert os.access(launcher, os.X_OK)
-    assert "exec /opt/realtime-gui/realtime-gui" in launcher.read_text()
+    assert "exec /usr/lib/realtime-gui/realtime-gui" in launcher.read_text()
     desktop = root / "usr" / "share" / "applications" / "realtime-gui.desktop"
     assert "Exec=realtime-gui" in desktop.read_text()
     assert (root / "usr/share/metainfo/io.github.realtime_gui.metainfo.xml").is_file()
