@@ -32,6 +32,8 @@ while IFS= read -r -d '' elf; do
     patchelf --remove-rpath "$elf"
   fi
 done < <(find "$app" -type f -name '*.so*' -print0)
+# Symlinks to libraries the spec left out would dangle.
+find "$app" -xtype l -delete
 
 tarball="dist/realtime-gui-$VERSION-linux-$ARCH.tar.gz"
 tar -C build/dist -cf - realtime-gui | gzip -9 > "$tarball"
@@ -63,13 +65,33 @@ gzip -9n < packaging/linux/realtime-gui.1 > "$root/usr/share/man/man1/realtime-g
 install -m 0644 packaging/linux/lintian-overrides "$root/usr/share/lintian/overrides/realtime-gui"
 chmod 0644 "$doc/changelog.gz" "$root/usr/share/man/man1/realtime-gui.1.gz"
 installed_kb=$(du -sk "$root/usr" | awk '{print $1}')
+# Depends: the Debian packages that provide what the bundle needs and does not carry (the
+# spec leaves the desktop's own libraries to the system), found the way the loader finds
+# them on this build machine; plus what Qt opens with dlopen (libdbus-1, EGL).
+needed=$(find "$app" -type f \( -name '*.so*' -o -name realtime-gui \) -exec readelf -d {} + 2>/dev/null \
+  | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)
+packages="libdbus-1-3 libegl1"
+for so in $needed; do
+  [ -n "$(find "$app" -name "$so" -print -quit)" ] && continue
+  # awk reads to the end: an early exit would kill ldconfig with SIGPIPE under pipefail.
+  path=$(ldconfig -p | awk -v so="$so" '$1 == so && !found {print $NF; found = 1}')
+  [ -n "$path" ] || { echo "error: $so is needed but neither bundled nor installed" >&2; exit 1; }
+  real=$(readlink -f "$path")
+  pkg=$( (dpkg -S "$real" 2>/dev/null || dpkg -S "${real#/usr}" 2>/dev/null) | sed -n '1s/:.*//p')
+  [ -n "$pkg" ] || { echo "error: no Debian package provides $real ($so)" >&2; exit 1; }
+  packages="$packages $pkg"
+done
+depends="libc6 (>= 2.36)"
+for pkg in $(printf '%s\n' $packages | grep -vx libc6 | sort -u); do
+  depends="$depends, $pkg"
+done
 cat > "$root/DEBIAN/control" <<CONTROL
 Package: realtime-gui
 Version: $VERSION
 Architecture: $DEBARCH
 Maintainer: realtime-gui developers <realtime-gui@users.noreply.github.com>
 Installed-Size: $installed_kb
-Depends: libc6 (>= 2.31), libfontconfig1, libfreetype6, libx11-6, libx11-xcb1, libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-keysyms1, libxcb-shape0, libxkbcommon0, libxkbcommon-x11-0, libegl1, libgl1, libdbus-1-3, libglib2.0-0
+Depends: $depends
 Recommends: gnome-keyring | kwalletmanager | keepassxc
 Section: devel
 Priority: optional

@@ -113,3 +113,32 @@ def test_install_then_purge_leaves_nothing_behind(tmp_path: Path) -> None:
         str(p.relative_to(root)) for p in root.rglob("*") if not p.is_relative_to(root / "var")
     )
     assert left == [], left
+
+
+def _needed(elf: Path, readelf: str) -> list[str]:
+    dynamic = subprocess.run([readelf, "-d", str(elf)], capture_output=True, text=True).stdout
+    return re.findall(r"\(NEEDED\).*\[(.*)\]", dynamic)
+
+
+def test_what_the_bundle_leaves_to_the_system_resolves_and_the_deb_depends_on_it(
+    unpacked: Path,  # noqa: F811
+) -> None:
+    """The spec leaves the desktop's libraries out; each must load and be a Depends."""
+    readelf, ldd = _require("readelf"), _require("ldd")
+    folder = unpacked.parent
+    bundled = {p.name for p in folder.rglob("*.so*")}
+    elves = [unpacked, *(p for p in folder.rglob("*.so*") if p.is_file() and not p.is_symlink())]
+    from_system = {so for elf in elves for so in _needed(elf, readelf)} - bundled
+    assert {"libX11.so.6", "libstdc++.so.6", "libglib-2.0.so.0"} <= from_system
+    # Nothing the app loads stays unresolved (the build machine has the desktop libraries).
+    for elf in (unpacked, folder / "_internal/PySide6/Qt/plugins/platforms/libqxcb.so"):
+        done = subprocess.run([ldd, str(elf)], capture_output=True, text=True, timeout=60)
+        assert "not found" not in done.stdout, done.stdout
+    depends = subprocess.run(
+        ["dpkg-deb", "-f", str(_deb()), "Depends"], capture_output=True, text=True, check=True
+    ).stdout
+    packages = {part.strip().split(" ")[0] for part in depends.split(",")}
+    for so in sorted(from_system):
+        owner = subprocess.run(["dpkg", "-S", f"*/{so}"], capture_output=True, text=True)
+        candidates = {line.split(":")[0] for line in owner.stdout.splitlines()}
+        assert candidates & packages, f"{so} comes from {candidates}, not in Depends"
