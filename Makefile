@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test lint typecheck pytest secret-service-tests package package-tests screenshots venv clean bench
+.PHONY: run test lint lint-workflows typecheck pytest secret-service-tests package package-tests wheel wheel-tests screenshots venv clean bench
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -21,15 +21,21 @@ venv: $(STAMP)
 run: $(STAMP)
 	QT_QPA_PLATFORM= $(VENV)/bin/realtime-gui
 
-lint: $(STAMP)
+lint: $(STAMP) lint-workflows
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The GitHub workflows, offline: the schema, then zizmor's security audits (pedantic; the
+# suppressions and their reasons are in .github/zizmor.yml).
+lint-workflows: $(STAMP)
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(VENV)/bin/zizmor --offline --no-progress --persona pedantic --config .github/zizmor.yml .github/workflows
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
 pytest: $(STAMP)
-	$(PY) -m pytest -m "not secret_service and not packaging"
+	$(PY) -m pytest -m "not secret_service and not packaging and not wheel"
 
 # The real Secret Service keyring, in a private D-Bus session with a throwaway HOME.
 secret-service-tests: $(STAMP)
@@ -44,7 +50,17 @@ package: $(STAMP)
 package-tests: package
 	tests/with-secret-service.sh $(PY) -m pytest -m packaging
 
-test: lint typecheck pytest secret-service-tests package-tests
+# The wheel and sdist in dist/, checked by twine as PyPI would render them.
+wheel: $(STAMP)
+	rm -f dist/realtime_gui-*
+	$(PY) -m build --outdir dist .
+	$(VENV)/bin/twine check --strict dist/realtime_gui-*
+
+# pipx installs the wheel into a throwaway home; its self-test needs a keyring.
+wheel-tests: wheel
+	tests/with-secret-service.sh $(PY) -m pytest -m wheel
+
+test: lint typecheck pytest secret-service-tests package-tests wheel-tests
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache

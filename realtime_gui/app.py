@@ -13,7 +13,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .core.credentials import DEFAULT_PROFILE
-from .core.paths import APP_NAME, CONFIG_DIR_ENV, config_dir
+from .core.paths import APP_NAME, CONFIG_DIR_ENV, config_dir, icon_dir
 from .core.profiles import FOLDER as PROFILES_FOLDER
 from .ui.gc_policy import GuiThreadCollector
 from .ui.main_window import MainWindow
@@ -43,14 +43,6 @@ QUIT_AFTER_PAINT_ENV = "REALTIME_GUI_QUIT_AFTER_FIRST_PAINT"
 def settings_file(env: Mapping[str, str]) -> Path:
     """settings.ini in $REALTIME_GUI_CONFIG_DIR or the platform's user config folder."""
     return config_dir(env) / "settings.ini"
-
-
-def icon_dir() -> Path | None:
-    """resources/icons next to the package (source) or inside the PyInstaller bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    base = Path(bundle) if bundle else Path(__file__).resolve().parent.parent
-    folder = base / "resources" / "icons"
-    return folder if folder.is_dir() else None
 
 
 def app_icon() -> QIcon:

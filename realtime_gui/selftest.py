@@ -74,6 +74,22 @@ def _tls() -> Check:
     return Check("TLS CA bundle", count > 0, f"{count} CA certificates from {bundle}")
 
 
+def _resources() -> Check:
+    from importlib import resources
+
+    from .core.paths import ICON_SIZES, icon_dir
+    from .core.serve.page import PAGE_PATHS
+
+    folder = icon_dir()
+    names = [f"realtime-gui-{size}.png" for size in ICON_SIZES]
+    missing = [n for n in names if folder is None or not (folder / n).is_file()]
+    page = resources.files("realtime_gui.core.serve") / "playground"
+    missing += [f"playground/{n}" for n, _ in PAGE_PATHS.values() if not (page / n).is_file()]
+    if missing:
+        return Check("Resources", False, f"missing: {', '.join(missing)}")
+    return Check("Resources", True, f"{len(names)} icons in {folder}, the playground page")
+
+
 def run_self_test(
     out: TextIO,
     *,
@@ -85,7 +101,7 @@ def run_self_test(
     frozen = "packaged (PyInstaller)" if getattr(sys, "frozen", False) else "source"
     out.write(f"realtime-gui {__version__} ({frozen})\n")
     out.write(f"Python {platform.python_version()} on {platform.platform()}\n")
-    chosen = checks if checks is not None else (lambda: _qt(env), _keyring, _tls)
+    chosen = checks if checks is not None else (lambda: _qt(env), _keyring, _tls, _resources)
     results = [check() for check in chosen]
     width = max(len(r.name) for r in results)
     for result in results:

@@ -15,12 +15,12 @@ VERSION=$(.venv/bin/python -c 'import realtime_gui; print(realtime_gui.__version
 iconset=build/realtime-gui.iconset
 rm -rf "$iconset" && mkdir -p "$iconset"
 for size in 16 32 128 256 512; do
-  cp "resources/icons/realtime-gui-$size.png" "$iconset/icon_${size}x${size}.png"
+  cp "realtime_gui/resources/icons/realtime-gui-$size.png" "$iconset/icon_${size}x${size}.png"
 done
-cp resources/icons/realtime-gui-32.png "$iconset/icon_16x16@2x.png"
-cp resources/icons/realtime-gui-64.png "$iconset/icon_32x32@2x.png"
-cp resources/icons/realtime-gui-256.png "$iconset/icon_128x128@2x.png"
-cp resources/icons/realtime-gui-512.png "$iconset/icon_256x256@2x.png"
+cp realtime_gui/resources/icons/realtime-gui-32.png "$iconset/icon_16x16@2x.png"
+cp realtime_gui/resources/icons/realtime-gui-64.png "$iconset/icon_32x32@2x.png"
+cp realtime_gui/resources/icons/realtime-gui-256.png "$iconset/icon_128x128@2x.png"
+cp realtime_gui/resources/icons/realtime-gui-512.png "$iconset/icon_256x256@2x.png"
 iconutil -c icns "$iconset" -o packaging/macos/realtime-gui.icns
 
 .venv/bin/python -m PyInstaller --noconfirm --distpath build/dist --workpath build/work \

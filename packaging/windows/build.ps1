@@ -10,7 +10,7 @@ if (-not (Test-Path .venv)) { py -3 -m venv .venv }
 $version = .\.venv\Scripts\python -c "import realtime_gui; print(realtime_gui.__version__)"
 
 # The .ico is made from the committed PNGs (Pillow writes all sizes into one file).
-.\.venv\Scripts\python -c "from PIL import Image; Image.open('resources/icons/realtime-gui-256.png').save('packaging/windows/realtime-gui.ico', sizes=[(16,16),(24,24),(32,32),(48,48),(64,64),(128,128),(256,256)])"
+.\.venv\Scripts\python -c "from PIL import Image; Image.open('realtime_gui/resources/icons/realtime-gui-256.png').save('packaging/windows/realtime-gui.ico', sizes=[(16,16),(24,24),(32,32),(48,48),(64,64),(128,128),(256,256)])"
 
 .\.venv\Scripts\python -m PyInstaller --noconfirm --distpath build\dist --workpath build\work packaging\realtime-gui.spec
 

@@ -1,14 +1,16 @@
-"""Where realtime-gui keeps its files: the user config folder and the user data folder."""
+"""Where realtime-gui keeps its files (config, data) and finds its own (the icons)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["APP_NAME", "CONFIG_DIR_ENV", "config_dir", "data_dir"]
+__all__ = ["APP_NAME", "CONFIG_DIR_ENV", "ICON_SIZES", "config_dir", "data_dir", "icon_dir"]
 
 APP_NAME = "realtime-gui"
 CONFIG_DIR_ENV = "REALTIME_GUI_CONFIG_DIR"
+# The PNG sizes shipped in resources/icons (realtime-gui-SIZE.png), rendered from the SVG.
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 
 def config_dir(env: Mapping[str, str]) -> Path:
@@ -26,3 +28,9 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def icon_dir() -> Path | None:
+    """The package's resources/icons, the same in a source tree, a wheel and the bundle."""
+    folder = Path(__file__).resolve().parent.parent / "resources" / "icons"
+    return folder if folder.is_dir() else None

@@ -65,6 +65,7 @@ def test_packaged_self_test_passes(unpacked: Path, tmp_path: Path) -> None:
     assert "[ok  ] Keyring        Secret Service" in done.stdout
     assert "platform plugin: offscreen" in done.stdout
     assert "CA certificates from" in done.stdout
+    assert "[ok  ] Resources      8 icons in" in done.stdout  # the bundle carries its files
 
 
 def test_packaged_cli_mints_in_both_shapes(
@@ -118,12 +119,13 @@ def test_deb_layout(tmp_path: Path) -> None:
     assert "Package: realtime-gui" in info and f"Version: {VERSION}" in info
     assert "libxcb-cursor0" in info
 
-    binary = root / "opt" / "realtime-gui" / "realtime-gui"
+    binary = root / "usr" / "lib" / "realtime-gui" / "realtime-gui"
     assert binary.is_file() and os.access(binary, os.X_OK)
-    assert (root / "opt" / "realtime-gui" / "_internal").is_dir()
+    assert (root / "usr" / "lib" / "realtime-gui" / "_internal").is_dir()
+    assert not (root / "opt").exists()
     launcher = root / "usr" / "bin" / "realtime-gui"
     assert os.access(launcher, os.X_OK)
-    assert "exec /opt/realtime-gui/realtime-gui" in launcher.read_text()
+    assert "exec /usr/lib/realtime-gui/realtime-gui" in launcher.read_text()
     desktop = root / "usr" / "share" / "applications" / "realtime-gui.desktop"
     assert "Exec=realtime-gui" in desktop.read_text()
     assert (root / "usr/share/metainfo/io.github.realtime_gui.metainfo.xml").is_file()

@@ -18,6 +18,7 @@ import realtime_gui
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
 RESOURCES = ROOT / "resources"
+ICONS = ROOT / "realtime_gui" / "resources" / "icons"
 
 
 def test_spec_is_valid_python_and_names_existing_paths() -> None:
@@ -56,8 +57,8 @@ def test_macos_recipe_syntax_and_paths() -> None:
     script = PACKAGING / "macos" / "build.sh"
     subprocess.run(["bash", "-n", str(script)], check=True)
     text = script.read_text()
-    for path in re.findall(r"resources/icons/realtime-gui-(\d+)\.png", text):
-        assert (RESOURCES / "icons" / f"realtime-gui-{path}.png").is_file()
+    for path in re.findall(r"realtime_gui/resources/icons/realtime-gui-(\d+)\.png", text):
+        assert (ICONS / f"realtime-gui-{path}.png").is_file()
     assert (PACKAGING / "macos" / "entitlements.plist").is_file()
     ET.parse(PACKAGING / "macos" / "entitlements.plist")
     assert "packaging/macos/realtime-gui.icns" in text
@@ -69,13 +70,13 @@ def test_linux_build_script_syntax() -> None:
 
 
 def test_icons_have_the_sizes_their_names_say() -> None:
-    pngs = sorted((RESOURCES / "icons").glob("realtime-gui-*.png"))
+    pngs = sorted(ICONS.glob("realtime-gui-*.png"))
     assert len(pngs) >= 6
     for png in pngs:
         size = int(png.stem.rsplit("-", 1)[1])
         image = QImage(str(png))
         assert (image.width(), image.height()) == (size, size), png.name
-    ET.parse(RESOURCES / "icons" / "realtime-gui.svg")
+    ET.parse(ICONS / "realtime-gui.svg")
 
 
 def test_desktop_entry() -> None:
