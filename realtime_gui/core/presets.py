@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import InvalidInput
+from .files import move_aside, write_atomically
 from .paths import config_dir
 from .session import ApiShape, SessionConfig, SessionType, TranscriptionSettings, TurnDetection
 
@@ -162,18 +161,7 @@ class PresetStore:
         return self.folder / f"{check_name(name)}{SUFFIX}"
 
     def _move_aside(self, path: Path, reason: str) -> str:
-        """Rename a broken file out of the way so it never blocks anything; says where it went."""
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        target = path.with_name(f"{path.name}.corrupt-{stamp}")
-        count = 1
-        while target.exists():
-            count += 1
-            target = path.with_name(f"{path.name}.corrupt-{stamp}-{count}")
-        try:
-            path.rename(target)
-        except OSError as exc:
-            return f"Preset file {path} is unreadable: {reason}; could not move it aside: {exc}"
-        return f"Preset file {path} is unreadable: {reason}; moved it aside to {target.name}."
+        return move_aside(path, "Preset file", reason)
 
     def _load_file(self, name: str, path: Path) -> Preset:
         try:
@@ -229,15 +217,7 @@ class PresetStore:
         self._refuse_built_in(name, "saved over", "; save it under another name")
         path = self.path(name)
         body, notes = preset_body(config)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(_encode(body))
-            os.replace(temporary, path)
-        except OSError as exc:
-            raise InvalidInput.single(
-                "preset", f"cannot write {path}: {exc.strerror or exc}"
-            ) from None
+        write_atomically(path, _encode(body), "preset")
         return Saved(path, notes)
 
     def delete(self, name: str) -> Path:

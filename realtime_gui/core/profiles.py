@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -15,6 +13,7 @@ from typing import Any
 from .credentials import DEFAULT_PROFILE, check_profile
 from .endpoint import DEFAULT_BASE_URL, Connection, Provider, endpoint_url
 from .errors import InvalidInput
+from .files import move_aside, write_atomically
 from .paths import config_dir
 from .session import ApiShape
 
@@ -231,21 +230,7 @@ class ProfileStore:
         return self.folder / f"{check_profile(name)}{SUFFIX}"
 
     def _move_aside(self, path: Path, reason: str) -> str:
-        """Rename a broken file out of the way so it never blocks anything; says where it went."""
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        target = path.with_name(f"{path.name}.corrupt-{stamp}")
-        count = 1
-        while target.exists():
-            count += 1
-            target = path.with_name(f"{path.name}.corrupt-{stamp}-{count}")
-        try:
-            path.rename(target)
-        except OSError as exc:
-            message = f"Profile file {path} is unreadable: {reason}; could not move it aside: {exc}"
-        else:
-            message = (
-                f"Profile file {path} is unreadable: {reason}; moved it aside to {target.name}."
-            )
+        message = move_aside(path, "Profile file", reason)
         self.problems.append(message)
         return message
 
@@ -324,15 +309,7 @@ class ProfileStore:
             if previous is not None:
                 profile = replace(profile, extra=previous.extra)
         text = json.dumps(profile.to_json(), indent=2, ensure_ascii=False) + "\n"
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, path)
-        except OSError as exc:
-            raise InvalidInput.single(
-                "profile", f"cannot write {path}: {exc.strerror or exc}"
-            ) from None
+        write_atomically(path, text.encode("utf-8"), "profile")
         return path
 
     def remove(self, name: str) -> Path:
