@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from .body_dialogs import EditJsonDialog, ImportDialog
     from .granted_view import GrantedSessionView
     from .key_dialog import ApiKeyDialog
+    from .tray import WindowTray
 
 __all__ = ["MainWindow"]
 
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow, AutomationNames):
     warmUpRequested = Signal(str)
     refreshed = Signal(bool)  # after each refresh: whether the form can be sent
     _ready = False  # False while building or loading: no refresh in between
+    tray: WindowTray | None = None  # the tray icon (ui/tray.py), added after the first paint
 
     def __init__(
         self,
@@ -445,6 +447,9 @@ class MainWindow(QMainWindow, AutomationNames):
         save_window_state(self, self._settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.tray is not None and self.tray.hide_instead_of_close():
+            event.ignore()
+            return
         self.save_settings()
         self.shutdown()
         super().closeEvent(event)

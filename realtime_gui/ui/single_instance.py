@@ -1,0 +1,151 @@
+"""One window per user and config folder: a second launch raises the first one's window."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QWidget
+
+from ..core.paths import config_dir
+
+__all__ = [
+    "ALREADY_RUNNING",
+    "CONNECT_TIMEOUT_MS",
+    "HandedOff",
+    "InstanceServer",
+    "claim_instance",
+    "raise_window",
+    "server_name",
+]
+
+ALREADY_RUNNING = "realtime-gui is already running; raised its window."
+# A running instance answers within milliseconds; these only bound a hung or dying one.
+CONNECT_TIMEOUT_MS = 500
+ANSWER_TIMEOUT_MS = 2000
+_RAISE = b"raise\n"
+_RAISED = b"raised\n"
+
+
+def server_name(env: Mapping[str, str]) -> str:
+    """The local socket's name: per user and per resolved config folder, so test runs with
+    their own REALTIME_GUI_CONFIG_DIR (and other users) never meet."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry (a bare container)
+        user = "unknown"
+    folder = str(config_dir(env).resolve())
+    digest = hashlib.sha256(f"{user}\0{folder}".encode()).hexdigest()[:24]
+    # Short on purpose: on Unix the name becomes a socket path, limited to about 100 bytes.
+    return f"realtime-gui-{digest}"
+
+
+def raise_window(window: QWidget) -> None:
+    """Bring the window to the front: un-hide it (from the tray), un-minimise it, focus it."""
+    if window.isMinimized():
+        window.showNormal()
+    else:
+        window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def _hand_off(name: str) -> bool | None:
+    """Ask a running instance to raise its window: True when it did, None when none runs,
+    False when one is there but did not answer in time."""
+    socket = QLocalSocket()
+    socket.connectToServer(name)
+    if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
+        return None
+    socket.write(_RAISE)
+    socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
+    answer = b""
+    while not answer.endswith(b"\n") and socket.waitForReadyRead(ANSWER_TIMEOUT_MS):
+        answer += socket.readAll().data()
+    socket.abort()
+    return answer == _RAISED
+
+
+class InstanceServer(QObject):
+    """Listens for later launches; ``raiseRequested`` asks the window to come forward."""
+
+    raiseRequested = Signal()
+
+    def __init__(self, server: QLocalServer) -> None:
+        super().__init__(server)
+        self._server = server
+        server.newConnection.connect(self._on_connection)
+
+    @property
+    def name(self) -> str:
+        return self._server.serverName()
+
+    def close(self) -> None:
+        self._server.close()
+
+    @Slot()
+    def _on_connection(self) -> None:
+        while (socket := self._server.nextPendingConnection()) is not None:
+            # A client that connects and never speaks is dropped, not kept forever.
+            QTimer.singleShot(ANSWER_TIMEOUT_MS, socket, socket.abort)
+            socket.readyRead.connect(lambda socket=socket: self._on_ready_read(socket))
+            socket.disconnected.connect(socket.deleteLater)
+
+    def _on_ready_read(self, socket: QLocalSocket) -> None:
+        if not socket.canReadLine():
+            return
+        if bytes(socket.readLine().data()) == _RAISE:
+            self.raiseRequested.emit()
+            socket.write(_RAISED)
+            socket.flush()
+        socket.disconnectFromServer()
+
+
+def _listen(name: str) -> InstanceServer | None:
+    server = QLocalServer()
+    # Only this user may connect (on Unix the socket file is made owner-only).
+    server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+    if server.listen(name):
+        return InstanceServer(server)
+    server.deleteLater()
+    return None
+
+
+@dataclass(frozen=True)
+class HandedOff:
+    """Another instance runs: print ``message`` on stderr and exit with ``status``."""
+
+    message: str
+    status: int
+
+
+def claim_instance(env: Mapping[str, str]) -> InstanceServer | HandedOff | None:
+    """Become the instance for this user and config folder, or hand off to the running one.
+
+    None when neither worked (the socket folder is unusable, say): the window opens
+    anyway, since a missing hand-off must never stop the app from starting.
+    """
+    name = server_name(env)
+    for _attempt in range(2):
+        handed = _hand_off(name)
+        if handed:
+            return HandedOff(ALREADY_RUNNING, 0)
+        if handed is False:
+            return HandedOff("realtime-gui is already running but did not answer; try again.", 1)
+        server = _listen(name)
+        if server is not None:
+            return server
+        # Nobody answered, yet the name is taken: the socket of an instance that crashed,
+        # or of a launch racing this one that has just started listening. Ask once more;
+        # only a name nobody answers on is removed.
+        probe = QLocalSocket()
+        probe.connectToServer(name)
+        alive = probe.waitForConnected(CONNECT_TIMEOUT_MS)
+        probe.abort()
+        if not alive:
+            QLocalServer.removeServer(name)
+    return None
