@@ -160,10 +160,13 @@ class WindowTray(QObject):
         self._notify_failure(outcome.error)
 
     def _notify_failure(self, error: RealtimeGuiError) -> None:
-        # user_message holds the server's words and never a secret (core/errors.py).
-        self.trayIcon.showMessage(
-            "Mint failed", error.user_message, QSystemTrayIcon.MessageIcon.Warning, 8000
-        )
+        # The user message and the upstream code never hold a secret (core/errors.py); the
+        # server's full words are in the window's banner.
+        text = error.user_message
+        code = error.upstream.code if error.upstream is not None else None
+        if code:
+            text = f"{text}\nServer code: {code}"
+        self.trayIcon.showMessage("Mint failed", text, QSystemTrayIcon.MessageIcon.Warning, 8000)
 
     @Slot()
     def _tick(self) -> None:
