@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from .core.paths import APP_NAME, CONFIG_DIR_ENV, config_dir
 from .ui.gc_policy import GuiThreadCollector
 from .ui.main_window import MainWindow
-from .ui.single_instance import HandedOff, claim_instance, raise_window
+from .ui.single_instance import HandedOff, claim_instance
 from .ui.worker import MintWorker
 from .ui.worker_host import WorkerHost
 
@@ -151,15 +151,8 @@ def main() -> int:
     GuiThreadCollector(app)
     window = create_window()
     if instance is not None:
-        instance.raiseRequested.connect(lambda: _raise_for_second_launch(window))
+        instance.raise_on_request(window)
     if os.environ.get(QUIT_AFTER_PAINT_ENV) == "1":
         window.installEventFilter(_AfterFirstPaint(window, QWidget.close))
     window.show()
     return app.exec()
-
-
-def _raise_for_second_launch(window: MainWindow) -> None:
-    raise_window(window)
-    # One line for whoever watches this process (and the single-instance tests).
-    sys.stderr.write("realtime-gui: a second launch raised this window.\n")
-    sys.stderr.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ from ..core.paths import config_dir
 __all__ = [
     "ALREADY_RUNNING",
     "CONNECT_TIMEOUT_MS",
+    "RAISED_NOTE",
     "HandedOff",
     "InstanceServer",
     "claim_instance",
@@ -24,6 +26,7 @@ __all__ = [
 ]
 
 ALREADY_RUNNING = "realtime-gui is already running; raised its window."
+RAISED_NOTE = "realtime-gui: a second launch raised this window."
 # A running instance answers within milliseconds; these only bound a hung or dying one.
 CONNECT_TIMEOUT_MS = 500
 ANSWER_TIMEOUT_MS = 2000
@@ -52,6 +55,13 @@ def raise_window(window: QWidget) -> None:
         window.show()
     window.raise_()
     window.activateWindow()
+
+
+def _raise_and_say(window: QWidget) -> None:
+    raise_window(window)
+    # One line for whoever watches this process (and the single-instance tests).
+    sys.stderr.write(RAISED_NOTE + "\n")
+    sys.stderr.flush()
 
 
 def _hand_off(name: str) -> bool | None:
@@ -86,6 +96,10 @@ class InstanceServer(QObject):
 
     def close(self) -> None:
         self._server.close()
+
+    def raise_on_request(self, window: QWidget) -> None:
+        """Raise ``window`` (un-hiding it from the tray) whenever a later launch asks."""
+        self.raiseRequested.connect(lambda: _raise_and_say(window))
 
     @Slot()
     def _on_connection(self) -> None:

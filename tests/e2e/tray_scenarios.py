@@ -8,7 +8,9 @@ went as expected; what it checks is in each scenario. No secret is ever printed.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,12 +28,14 @@ from realtime_gui.core.credentials import KeyStore
 from realtime_gui.core.presets import BUILT_IN, PresetStore
 from realtime_gui.core.session import SessionConfig
 from realtime_gui.ui.main_window import MainWindow
+from realtime_gui.ui.single_instance import ALREADY_RUNNING, InstanceServer, claim_instance
 from realtime_gui.ui.tray import KEEP_RUNNING_KEY, WindowTray
 from realtime_gui.ui.worker_host import WorkerHost
 from tests.conftest import TEST_API_KEY
 from tests.doubles import InMemoryKeyring
 from tests.fake_api import FakeRealtimeApi
 
+ROOT = Path(__file__).resolve().parents[2]
 WAIT = 20.0  # generous: only how long a step may take before the scenario gives up
 COUNTDOWN = re.compile(r"^Secret expires in (\d\d):(\d\d)$")
 
@@ -213,6 +217,31 @@ def show_window(scene: Scene) -> None:
     assert pump(lambda: not window.isMinimized())
 
 
+def second_launch_unhides(scene: Scene) -> None:
+    """Hidden in the tray, the window comes back when realtime-gui is launched again."""
+    instance = claim_instance(scene.env)
+    assert isinstance(instance, InstanceServer), instance
+    instance.raise_on_request(scene.window)  # as app.main() does
+    scene.tray.keepInTrayAction.trigger()
+    scene.window.close()
+    assert scene.window.isHidden() and scene.tray.trayIcon.isVisible()
+    env = {**os.environ, **scene.env, "PYTHONPATH": str(ROOT)}
+    second = subprocess.Popen(
+        [sys.executable, "-m", "realtime_gui"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # The event loop runs while the second process waits for this one's answer.
+    assert pump(lambda: second.poll() is not None, timeout=60), "the second launch hung"
+    out, err = second.communicate()
+    assert (second.returncode, out, err) == (0, "", ALREADY_RUNNING + "\n"), (out, err)
+    assert pump(scene.window.isVisible), "the hidden window was not raised"
+    instance.close()
+
+
 def run_until_quit(steps: list[tuple[int, Callable[[], None]]]) -> float:
     """Run the real event loop, taking each step at its time; seconds until exec() returns."""
     app = QApplication.instance()
@@ -292,6 +321,7 @@ SCENARIOS: dict[str, Callable[[Scene], None]] = {
     "presets": presets,
     "serve": serve,
     "show-window": show_window,
+    "second-launch-unhides": second_launch_unhides,
     "keep-off-close-quits": keep_off_close_quits,
     "keep-on-close-hides": keep_on_close_hides,
     "keep-on-file-quit": keep_on_file_quit,
