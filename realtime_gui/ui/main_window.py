@@ -68,8 +68,8 @@ class MainWindow(QMainWindow, AutomationNames):
     place it in ``_layout``, connect it in ``_connect_parts``, forward what automation uses
     (ui/automation_names.py).
     The Serve tab is run by ``ServeLink`` (ui/serve_link.py); a history goes into the request
-    pane the same way; a profile switcher goes into the key line's row; a tray icon is owned
-    here and reuses the menu's actions.
+    pane the same way; a profile switcher goes into the key line's row; the tray icon
+    (ui/tray.py, ``tray``) is added by app.py after the first paint and decides closes.
     """
 
     mintRequested = Signal(object)  # MintJob

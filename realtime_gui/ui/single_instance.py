@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
-import hashlib
+import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QCryptographicHash, QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
@@ -37,14 +36,16 @@ _RAISED = b"raised\n"
 def server_name(env: Mapping[str, str]) -> str:
     """The local socket's name: per user and per resolved config folder, so test runs with
     their own REALTIME_GUI_CONFIG_DIR (and other users) never meet."""
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):  # no login name and no passwd entry (a bare container)
-        user = "unknown"
+    # The user id on Unix (no passwd lookup, which may not exist in a container); the
+    # login name on Windows, where local sockets are named pipes in a per-machine space.
+    getuid = getattr(os, "getuid", None)
+    user = str(getuid()) if getuid is not None else os.environ.get("USERNAME", "")
     folder = str(config_dir(env).resolve())
-    digest = hashlib.sha256(f"{user}\0{folder}".encode()).hexdigest()[:24]
-    # Short on purpose: on Unix the name becomes a socket path, limited to about 100 bytes.
-    return f"realtime-gui-{digest}"
+    # A short name: on Unix it becomes a socket path, limited to about 100 bytes.
+    # Qt's SHA-256: hashlib would load OpenSSL's bindings before the window (2 ms).
+    key = QByteArray(f"{user}\0{folder}".encode())
+    digest = QCryptographicHash.hash(key, QCryptographicHash.Algorithm.Sha256).toHex()
+    return f"realtime-gui-{bytes(digest.data()).decode()[:24]}"
 
 
 def raise_window(window: QWidget) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 from PySide6.QtCore import QPoint, QSettings, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from realtime_gui.app import create_window
@@ -98,6 +98,7 @@ def tray_is_docked(scene: Scene) -> None:
     names = [action.objectName() for action in scene.tray.trayMenu.actions()]
     assert names[0] == "trayMintAction", names
     assert scene.window.findChild(QSystemTrayIcon, "trayIcon") is icon
+    assert scene.window.findChild(QAction, "trayMintAction") is scene.tray.trayMintAction
     print("docked at", icon.geometry().getRect(), flush=True)
 
 
