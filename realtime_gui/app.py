@@ -106,7 +106,7 @@ def _attach_tray(
     window: MainWindow, worker: MintWorker, settings: QSettings, env: Mapping[str, str]
 ) -> None:
     """Give ``window`` its tray icon, where the desktop has a tray and the window is open."""
-    from PySide6.QtWidgets import QSystemTrayIcon
+    from PySide6.QtWidgets import QStyle, QSystemTrayIcon
 
     if window.tray is not None or not window.isVisible():
         return
@@ -115,6 +115,8 @@ def _attach_tray(
     from .ui.tray import WindowTray
 
     icon = window.windowIcon()
+    if icon.isNull():  # the icon files are not installed: a tray icon must still show
+        icon = window.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
     window.tray = WindowTray(window, worker=worker, icon=icon, settings=settings, env=env)
 
 

@@ -73,7 +73,9 @@ class WindowTray(QObject):
         worker.minted.connect(self._on_minted)
         worker.failed.connect(self._on_failed)
         window.serveLink.stateChanged.connect(self._on_serve_state)
-        window.menus.quitAction.triggered.connect(self.quit)  # File > Quit really quits too
+        # File > Quit really quits too (rather than closing, which may only hide).
+        window.menus.quitAction.triggered.disconnect(window.close)
+        window.menus.quitAction.triggered.connect(self.quit)
         app = QApplication.instance()
         if isinstance(app, QGuiApplication):
             # The session is ending: let the window close for real, and save it.

@@ -314,6 +314,22 @@ def keep_on_file_quit(scene: Scene) -> None:
     scene.tray.keepInTrayAction.trigger()
     run_until_quit([(200, scene.window.menus.quitAction.trigger)])
     assert pump(lambda: not WorkerHost.live_hosts())
+    assert scene.messages == [], "Quit hid the window first"
+    assert not scene.tray.trayIcon.isVisible()
+
+
+def keep_on_quit_while_hidden(scene: Scene) -> None:
+    """Hidden in the tray when the app is told to quit (a session end): the window still
+    closes for real, saving its state, and the workers stop."""
+    scene.tray.keepInTrayAction.trigger()
+    settings = scene.config / "settings.ini"
+    assert "geometry" not in settings.read_text(encoding="utf-8")
+    app = QApplication.instance()
+    assert app is not None
+    run_until_quit([(100, scene.window.close), (600, app.quit)])
+    assert scene.window.isHidden()
+    assert "geometry" in settings.read_text(encoding="utf-8"), "the window never closed"
+    assert pump(lambda: not WorkerHost.live_hosts()), "a worker thread outlived the quit"
 
 
 SCENARIOS: dict[str, Callable[[Scene], None]] = {
@@ -326,6 +342,7 @@ SCENARIOS: dict[str, Callable[[Scene], None]] = {
     "keep-off-close-quits": keep_off_close_quits,
     "keep-on-close-hides": keep_on_close_hides,
     "keep-on-file-quit": keep_on_file_quit,
+    "keep-on-quit-while-hidden": keep_on_quit_while_hidden,
 }
 
 
