@@ -144,6 +144,28 @@ def mint_failure(scene: Scene) -> None:
     print("notified:", title, "/", text, flush=True)
 
 
+def mint_invalid_form(scene: Scene) -> None:
+    """A form Mint refuses: nothing is sent; the notification names the problem."""
+    scene.window.baseUrlInput.setText("ftp://example.com")
+    scene.tray.trayMintAction.trigger()
+    assert [title for title, _ in scene.messages] == ["Mint failed"], scene.messages
+    assert "must be an http(s) URL" in scene.messages[0][1], scene.messages
+    assert scene.api.requests == []
+    assert scene.window.statusBanner.isVisible()
+
+
+def mint_in_flight(scene: Scene) -> None:
+    """Mint & copy during the window's own mint copies that secret; no second request."""
+    scene.api.delay = 1.0
+    scene.window.mint()
+    assert scene.window.is_minting
+    scene.tray.trayMintAction.trigger()
+    assert pump(lambda: clipboard().startswith("ek_")), "the secret never reached the clipboard"
+    assert len(scene.api.requests) == 1
+    assert clipboard() == scene.window.secretField.text()
+    assert COUNTDOWN.match(scene.tray.trayIcon.toolTip())
+
+
 def presets(scene: Scene) -> None:
     """The submenu lists built-ins and saved presets, refreshed on show; one loads."""
     store = PresetStore.from_env(scene.env)
@@ -166,6 +188,13 @@ def presets(scene: Scene) -> None:
     actions["team-voice"].trigger()
     assert scene.window.modelInput.currentText() == "gpt-realtime-mini"
     assert scene.window.voiceInput.currentText() == "cedar"
+    menu.hide()
+    (store.folder / "broken.json").write_text("{not json", encoding="utf-8")
+    menu.popup(QPoint(20, 20))
+    assert pump(menu.isVisible)
+    note = menu.actions()[-1]
+    assert note.text() == "1 preset file(s) could not be read" and not note.isEnabled()
+    assert "broken.json" in note.toolTip()
     menu.hide()
 
 
@@ -335,6 +364,8 @@ def keep_on_quit_while_hidden(scene: Scene) -> None:
 SCENARIOS: dict[str, Callable[[Scene], None]] = {
     "mint-and-copy": mint_and_copy,
     "mint-failure": mint_failure,
+    "mint-invalid-form": mint_invalid_form,
+    "mint-in-flight": mint_in_flight,
     "presets": presets,
     "serve": serve,
     "show-window": show_window,
