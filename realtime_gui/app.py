@@ -157,4 +157,8 @@ def main() -> int:
     if os.environ.get(QUIT_AFTER_PAINT_ENV) == "1":
         window.installEventFilter(_AfterFirstPaint(window, QWidget.close))
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if instance is not None:
+            instance.close()  # the socket and the lock go now, not whenever Python exits

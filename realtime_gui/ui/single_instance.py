@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCryptographicHash, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QCryptographicHash,
+    QDir,
+    QLockFile,
+    QObject,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
@@ -29,6 +40,7 @@ RAISED_NOTE = "realtime-gui: a second launch raised this window."
 # A running instance answers within milliseconds; these only bound a hung or dying one.
 CONNECT_TIMEOUT_MS = 500
 ANSWER_TIMEOUT_MS = 2000
+HAND_OFF_WAIT_S = 5.0  # how long a launch waits for a starting instance to listen
 _RAISE = b"raise\n"
 _RAISED = b"raised\n"
 
@@ -86,9 +98,10 @@ class InstanceServer(QObject):
 
     raiseRequested = Signal()
 
-    def __init__(self, server: QLocalServer) -> None:
+    def __init__(self, server: QLocalServer, lock: QLockFile) -> None:
         super().__init__(server)
         self._server = server
+        self._lock = lock  # released when this object goes, with the server
         server.newConnection.connect(self._on_connection)
 
     @property
@@ -97,6 +110,7 @@ class InstanceServer(QObject):
 
     def close(self) -> None:
         self._server.close()
+        self._lock.unlock()
 
     def raise_on_request(self, window: QWidget) -> None:
         """Raise ``window`` (un-hiding it from the tray) whenever a later launch asks."""
@@ -120,16 +134,6 @@ class InstanceServer(QObject):
         socket.disconnectFromServer()
 
 
-def _listen(name: str) -> InstanceServer | None:
-    server = QLocalServer()
-    # Only this user may connect (on Unix the socket file is made owner-only).
-    server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-    if server.listen(name):
-        return InstanceServer(server)
-    server.deleteLater()
-    return None
-
-
 @dataclass(frozen=True)
 class HandedOff:
     """Another instance runs: print ``message`` on stderr and exit with ``status``."""
@@ -141,26 +145,33 @@ class HandedOff:
 def claim_instance(env: Mapping[str, str]) -> InstanceServer | HandedOff | None:
     """Become the instance for this user and config folder, or hand off to the running one.
 
-    None when neither worked (the socket folder is unusable, say): the window opens
-    anyway, since a missing hand-off must never stop the app from starting.
+    Who is the instance is decided by a lock file, not by the socket: with owner-only
+    access Qt binds the socket elsewhere and renames it into place, so two launches at
+    once could both listen. The lock is taken atomically, and a crashed holder's lock is
+    stale (its process is gone), so the next launch takes it over and replaces the
+    socket. None when the socket cannot be made: the window opens anyway.
     """
     name = server_name(env)
-    for _attempt in range(2):
+    lock = QLockFile(str(Path(QDir.tempPath()) / f"{name}.lock"))
+    # Held for the instance's whole life: never stale by age, only when its process is gone.
+    lock.setStaleLockTime(0)
+    deadline = time.monotonic() + HAND_OFF_WAIT_S
+    while not lock.tryLock(0):
+        if lock.error() != QLockFile.LockError.LockFailedError:
+            return None  # the lock cannot be written at all (permissions): no instance
+        # The holder takes the lock just before it listens: give it a moment to be there.
         handed = _hand_off(name)
         if handed:
             return HandedOff(ALREADY_RUNNING, 0)
-        if handed is False:
+        if handed is False or time.monotonic() > deadline:
             return HandedOff("realtime-gui is already running but did not answer; try again.", 1)
-        server = _listen(name)
-        if server is not None:
-            return server
-        # Nobody answered, yet the name is taken: the socket of an instance that crashed,
-        # or of a launch racing this one that has just started listening. Ask once more;
-        # only a name nobody answers on is removed.
-        probe = QLocalSocket()
-        probe.connectToServer(name)
-        alive = probe.waitForConnected(CONNECT_TIMEOUT_MS)
-        probe.abort()
-        if not alive:
-            QLocalServer.removeServer(name)
-    return None
+        time.sleep(0.05)
+    QLocalServer.removeServer(name)  # the socket of an instance that crashed, if any
+    server = QLocalServer()
+    # Only this user may connect (on Unix the socket file is made owner-only).
+    server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+    if not server.listen(name):
+        server.deleteLater()
+        lock.unlock()
+        return None
+    return InstanceServer(server, lock)

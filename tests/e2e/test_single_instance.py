@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -23,6 +24,7 @@ from tests.conftest import PYTHON, TEST_API_KEY
 from tests.e2e.cli_runner import run_cli
 from tests.fake_api import FakeRealtimeApi
 
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Unix local sockets")
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 30.0  # only how long to wait for a process to get somewhere, never a measurement
 RAISED = RAISED_NOTE
@@ -77,6 +79,11 @@ def socket_path(name: str) -> Path:
     return Path(tempfile.gettempdir()) / name
 
 
+def lock_path(name: str) -> Path:
+    # Who is the instance is decided by this lock file, next to the socket.
+    return Path(tempfile.gettempdir()) / f"{name}.lock"
+
+
 def accepts(name: str) -> bool:
     """True when something listens on the instance socket (connects and leaves at once)."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
@@ -116,6 +123,7 @@ def windows() -> Iterator[Callable[[dict[str, str]], Window]]:
     for name in {window.name for window in started}:
         if not accepts(name):
             socket_path(name).unlink(missing_ok=True)
+            lock_path(name).unlink(missing_ok=True)
 
 
 def launch_again(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -169,9 +177,27 @@ def test_a_crashed_instance_is_replaced(
     crashed.process.kill()  # SIGKILL: no clean-up at all
     crashed.process.wait(WAIT)
     assert socket_path(crashed.name).exists() and not accepts(crashed.name)
+    assert lock_path(crashed.name).exists()  # a stale lock: its process is gone
     replacement = windows(gui_env)
     assert launch_again(gui_env).returncode == 0
     assert wait_for(lambda: RAISED in replacement.lines), replacement.lines
+
+
+def test_two_launches_at_once_make_one_instance(gui_env: dict[str, str]) -> None:
+    racers = [Window(gui_env), Window(gui_env)]
+    try:
+        assert wait_for(lambda: any(racer.process.poll() is not None for racer in racers))
+        ended = next(racer for racer in racers if racer.process.poll() is not None)
+        (running,) = [racer for racer in racers if racer is not ended]
+        assert ended.process.returncode == 0
+        assert wait_for(lambda: ALREADY_RUNNING in ended.lines), ended.lines
+        assert wait_for(lambda: RAISED in running.lines), running.lines
+        assert running.listening()
+    finally:
+        for racer in racers:
+            racer.stop()
+        socket_path(racers[0].name).unlink(missing_ok=True)
+        lock_path(racers[0].name).unlink(missing_ok=True)
 
 
 def test_two_config_folders_are_two_instances(
@@ -228,4 +254,6 @@ def test_quit_after_first_paint_still_works(gui_env: dict[str, str]) -> None:
     env = {**gui_env, "REALTIME_GUI_QUIT_AFTER_FIRST_PAINT": "1"}
     done = launch_again(env)
     assert done.returncode == 0, done.stderr
-    assert not os.path.exists(socket_path(server_name(env))), "the socket outlived the app"
+    name = server_name(env)
+    assert not os.path.exists(socket_path(name)), "the socket outlived the app"
+    assert not os.path.exists(lock_path(name)), "the lock outlived the app"
