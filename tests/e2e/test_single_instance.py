@@ -200,6 +200,29 @@ def test_two_launches_at_once_make_one_instance(gui_env: dict[str, str]) -> None
         lock_path(racers[0].name).unlink(missing_ok=True)
 
 
+def test_an_instance_that_does_not_answer_is_reported_not_waited_for(
+    gui_env: dict[str, str],
+) -> None:
+    # A live process (this one) holds the lock and a socket that accepts and never answers.
+    from PySide6.QtCore import QLockFile
+
+    name = server_name(gui_env)
+    lock = QLockFile(str(lock_path(name)))
+    lock.setStaleLockTime(0)
+    assert lock.tryLock(0)
+    mute = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        mute.bind(str(socket_path(name)))
+        mute.listen(4)
+        second = launch_again(gui_env)
+        assert second.returncode == 1, second.stderr
+        assert second.stderr == ("realtime-gui is already running but did not answer; try again.\n")
+    finally:
+        mute.close()
+        socket_path(name).unlink(missing_ok=True)
+        lock.unlock()
+
+
 def test_two_config_folders_are_two_instances(
     gui_env: dict[str, str], tmp_path: Path, windows: Callable[[dict[str, str]], Window]
 ) -> None:
