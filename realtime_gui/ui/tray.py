@@ -57,6 +57,7 @@ class WindowTray(QObject):
         self._serve_asked = False  # this tray asked the panel to start
         self._quitting = False
         self._told_hidden = False
+        self._hidden_here = False  # a close hid the window (it has not closed for real)
         self._presets: dict[str, Preset] = {}
         self._ticker = QTimer(self)
         self._ticker.setInterval(TRAY_TICK_MS)
@@ -277,6 +278,7 @@ class WindowTray(QObject):
         if not self.trayIcon.isVisible():
             return False
         self._window.hide()
+        self._hidden_here = True
         if not self._told_hidden:
             self._told_hidden = True
             self.trayIcon.showMessage(
@@ -304,7 +306,7 @@ class WindowTray(QObject):
         # Quit while hidden in the tray (a session end, a signal): the window never got its
         # close, so it closes now, saving its state and stopping its workers.
         self._quitting = True
-        if self._window.isHidden():
+        if self._hidden_here and self._window.isHidden():
             self._window.close()
         self.trayIcon.hide()
 
