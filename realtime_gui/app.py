@@ -18,6 +18,7 @@ from .core.profiles import FOLDER as PROFILES_FOLDER
 from .ui.gc_policy import GuiThreadCollector
 from .ui.main_window import MainWindow
 from .ui.profile_switcher import PROFILE_SETTING
+from .ui.single_instance import HandedOff, claim_instance
 from .ui.worker import MintWorker
 from .ui.worker_host import WorkerHost
 
@@ -61,11 +62,14 @@ def create_window(
     settings_path: Path | None = None,
     key_store_factory: Callable[[Mapping[str, str]], KeyStore] | None = None,
     client_factory: Callable[[], MintClient] | None = None,
+    tray: bool = True,
 ) -> MainWindow:
     """The fully wired main window, ready to show; the event loop is not started.
 
     A QApplication must exist. The worker thread starts here; it is stopped when the
-    window closes, is destroyed, or the application quits (ui/worker_host.py).
+    window closes, is destroyed, or the application quits (ui/worker_host.py). With
+    ``tray``, a tray icon (``window.tray``) is added after the first paint where the
+    desktop has a system tray.
     """
     env = os.environ if env is None else env
     options: dict[str, object] = {}
@@ -85,6 +89,14 @@ def create_window(
     # outlives the window on its own, so the window's C++ destructor cannot take the
     # running thread down with it.
     window.destroyed.connect(host.request_stop)
+    if tray:
+        worker = host.worker
+
+        def attach(painted: QWidget) -> None:
+            if isinstance(painted, MainWindow):
+                _attach_tray(painted, worker, settings, env)
+
+        window.installEventFilter(_AfterFirstPaint(window, attach))
     return window
 
 
@@ -113,26 +125,63 @@ def choose_profile(settings: QSettings, folder: Path, env: Mapping[str, str]) ->
     return chosen
 
 
-class _QuitAfterFirstPaint(QObject):
-    """Closes the window once it has painted: for start-up benchmarks and smoke tests."""
+def _attach_tray(
+    window: MainWindow, worker: MintWorker, settings: QSettings, env: Mapping[str, str]
+) -> None:
+    """Give ``window`` its tray icon, where the desktop has a tray and the window is open."""
+    from PySide6.QtWidgets import QStyle, QSystemTrayIcon
+
+    if window.tray is not None or not window.isVisible():
+        return
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        return
+    from .ui.tray import WindowTray
+
+    icon = window.windowIcon()
+    if icon.isNull():  # the icon files are not installed: a tray icon must still show
+        icon = window.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
+    window.tray = WindowTray(window, worker=worker, icon=icon, settings=settings, env=env)
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``then(window)`` once the window has painted, from the event loop.
+
+    Work that can wait (the tray icon; a close for start-up benchmarks) never delays
+    the first paint.
+    """
+
+    def __init__(self, parent: QWidget, then: Callable[[QWidget], object]) -> None:
+        super().__init__(parent)
+        self._then = then
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and isinstance(watched, QWidget):
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, watched.window().close)
+            window, then = watched.window(), self._then
+            QTimer.singleShot(0, window, lambda: then(window))
         return False
 
 
 def main() -> int:
-    """Open the window and run until it closes."""
+    """Open the window and run until it closes; a second launch raises the first window."""
     QApplication.setApplicationName(APP_NAME)
     QApplication.setApplicationDisplayName("realtime-gui")
     QApplication.setDesktopFileName(APP_NAME)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
+    instance = claim_instance(os.environ)
+    if isinstance(instance, HandedOff):
+        sys.stderr.write(instance.message + "\n")
+        return instance.status
     GuiThreadCollector(app)
     window = create_window()
+    if instance is not None:
+        instance.raise_on_request(window)
     if os.environ.get(QUIT_AFTER_PAINT_ENV) == "1":
-        window.installEventFilter(_QuitAfterFirstPaint(window))
+        window.installEventFilter(_AfterFirstPaint(window, QWidget.close))
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        if instance is not None:
+            instance.close()  # the socket and the lock go now, not whenever Python exits

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from .body_dialogs import EditJsonDialog, ImportDialog
     from .granted_view import GrantedSessionView
     from .key_dialog import ApiKeyDialog
+    from .tray import WindowTray
 
 __all__ = ["MainWindow"]
 
@@ -69,8 +70,8 @@ class MainWindow(QMainWindow, AutomationNames):
     place it in ``_layout``, connect it in ``_connect_parts``, forward what automation uses
     (ui/automation_names.py).
     The Serve tab is run by ``ServeLink`` (ui/serve_link.py); a history goes into the request
-    pane the same way; a profile switcher goes into the key line's row; a tray icon is owned
-    here and reuses the menu's actions.
+    pane the same way; a profile switcher goes into the key line's row; the tray icon
+    (ui/tray.py, ``tray``) is added by app.py after the first paint and decides closes.
     """
 
     mintRequested = Signal(object)  # MintJob
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow, AutomationNames):
     warmUpRequested = Signal(str)
     refreshed = Signal(bool)  # after each refresh: whether the form can be sent
     _ready = False  # False while building or loading: no refresh in between
+    tray: WindowTray | None = None  # the tray icon (ui/tray.py), added after the first paint
 
     def __init__(
         self,
@@ -468,6 +470,9 @@ class MainWindow(QMainWindow, AutomationNames):
         save_window_state(self, self._settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.tray is not None and self.tray.hide_instead_of_close():
+            event.ignore()
+            return
         self.save_settings()
         self.shutdown()
         super().closeEvent(event)

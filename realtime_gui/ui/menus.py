@@ -10,8 +10,8 @@ __all__ = ["WindowMenus"]
 
 
 class WindowMenus(QObject):
-    """File (Mint, Test connection, Set key, Quit), Edit (Copy secret), View (Serve panel,
-    Open playground) and Help (About).
+    """File (Mint, Test connection, Set key, Keep running in the tray, Quit), Edit (Copy
+    secret), View (Serve panel, Open playground) and Help (About).
 
     A history entry goes into View, and a Profile menu between View and Help; a tray
     icon's menu reuses these actions.
@@ -34,6 +34,12 @@ class WindowMenus(QObject):
         self.playgroundAction.setToolTip(
             "Try the form's session in your browser: starts serving if needed"
         )
+        self.keepInTrayAction = self._action("&Keep running in the tray when closed")
+        self.keepInTrayAction.setObjectName("keepInTrayAction")
+        self.keepInTrayAction.setCheckable(True)
+        # Enabled by the tray icon (ui/tray.py) once it exists: without a tray, close quits.
+        self.keepInTrayAction.setEnabled(False)
+        self.keepInTrayAction.setToolTip("Needs a system tray; closing the window quits")
         self.aboutAction = self._action("&About realtime-gui")
         self.aboutAction.triggered.connect(self._about)
 
@@ -41,6 +47,7 @@ class WindowMenus(QObject):
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.mintAction, self.testAction, self.keyAction])
         file_menu.addSeparator()
+        file_menu.addAction(self.keepInTrayAction)
         file_menu.addAction(self.quitAction)
         bar.addMenu("&Edit").addAction(self.copyAction)
         bar.addMenu("&View").addActions([self.serveAction, self.playgroundAction])

@@ -43,6 +43,7 @@ class ServeLink(QObject):
     stopServing = Signal(int)
     updateServing = Signal(object)  # ServeSession
     playgroundRequested = Signal()  # the panel's Open playground (ui/playground_opener.py)
+    stateChanged = Signal(str)  # the panel's ServeState value, once the panel exists (tray)
 
     def __init__(self, window: MainWindow, worker: MintWorker, action: QAction) -> None:
         super().__init__(window)
@@ -85,6 +86,7 @@ class ServeLink(QObject):
             panel.stopRequested.connect(self._on_stop_requested)
             panel.message.connect(self._window.statusBar().showMessage)
             panel.playgroundRequested.connect(self.playgroundRequested)
+            panel.stateChanged.connect(self.stateChanged)
             self._panel = panel
             self.loadServing.emit()
         return self._panel
@@ -134,6 +136,11 @@ class ServeLink(QObject):
     def _on_stop_requested(self) -> None:
         self.panel.show_stopping()
         self.stopServing.emit(self._job_id)
+
+    def stop_serving(self) -> None:
+        """Stop the server as the panel's Stop serving does (the tray's Serve off)."""
+        if self._panel is not None and self._panel.serving:
+            self._on_stop_requested()
 
     # -- from the worker -----------------------------------------------------------------
     @Slot(object)
