@@ -239,6 +239,8 @@ class PresetBar(QWidget):
             self.reload()
             self._choose(None)
             return
+        if self.presetInput.findData(name) < 0:  # saved outside the window since the last read
+            self.reload()
         self._presets[name] = preset
         self._choose(name)
         self.chosen.emit(preset.config)

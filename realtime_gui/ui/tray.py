@@ -215,10 +215,7 @@ class WindowTray(QObject):
 
         Through the combo, so the mint records the preset and "modified" follows the form.
         """
-        bar = self._window.presetBar
-        if not bar.loaded:
-            bar.reload()
-        bar.choose(preset.name)
+        self._window.presetBar.choose(preset.name)
         self._window.statusBar().showMessage(f"Loaded preset {preset.name}", 4000)
 
     # -- Serve -----------------------------------------------------------------------------
