@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QByteArray,
@@ -15,14 +18,22 @@ from PySide6.QtCore import (
     QDir,
     QLockFile,
     QObject,
+    QSocketNotifier,
     QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
 
 from ..core.paths import config_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+# Unix and macOS: a Unix socket from Python's own socket module, watched by a
+# QSocketNotifier; QtNetwork (2.9 MiB resident, ≈ 5 ms to import) stays unloaded. Windows
+# has no such socket in every Python, so there QLocalServer (a named pipe) is used.
+_UNIX = os.name == "posix"
 
 __all__ = [
     "ALREADY_RUNNING",
@@ -77,9 +88,45 @@ def _raise_and_say(window: QWidget) -> None:
     sys.stderr.flush()
 
 
+def socket_path(name: str) -> Path:
+    """Where the Unix socket lives: the temporary folder, as QLocalServer would put it."""
+    return Path(QDir.tempPath()) / name
+
+
 def _hand_off(name: str) -> bool | None:
     """Ask a running instance to raise its window: True when it did, None when none runs,
     False when one is there but did not answer in time."""
+    return _hand_off_unix(name) if _UNIX else _hand_off_qt(name)
+
+
+def _hand_off_unix(name: str) -> bool | None:
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        client.settimeout(CONNECT_TIMEOUT_MS / 1000)
+        try:
+            client.connect(str(socket_path(name)))
+        except OSError:  # no socket, or nobody listening on it
+            return None
+        client.settimeout(ANSWER_TIMEOUT_MS / 1000)
+        answer = b""
+        try:
+            client.sendall(_RAISE)
+            # Bounded in size as in time: the answer is one short line.
+            while b"\n" not in answer and len(answer) < 64:
+                chunk = client.recv(64)
+                if not chunk:
+                    break
+                answer += chunk
+        except OSError:  # a timeout, or the instance went away mid-answer
+            pass
+        return answer == _RAISED
+    finally:
+        client.close()
+
+
+def _hand_off_qt(name: str) -> bool | None:
+    from PySide6.QtNetwork import QLocalSocket
+
     socket = QLocalSocket()
     socket.connectToServer(name)
     if not socket.waitForConnected(CONNECT_TIMEOUT_MS):
@@ -101,40 +148,126 @@ class InstanceServer(QObject):
 
     raiseRequested = Signal()
 
-    def __init__(self, server: QLocalServer, lock: QLockFile) -> None:
-        super().__init__(server)
-        self._server = server
-        self._lock = lock  # released when this object goes, with the server
-        server.newConnection.connect(self._on_connection)
+    def __init__(self, name: str, lock: QLockFile) -> None:
+        super().__init__()
+        self._name = name
+        self._lock = lock  # held for the instance's whole life
 
     @property
     def name(self) -> str:
-        return self._server.serverName()
+        return self._name
 
     def close(self) -> None:
-        self._server.close()
+        """Stop listening and let the next launch be the instance (the socket and lock go)."""
+        self._stop()
         self._lock.unlock()
+
+    def _stop(self) -> None:
+        raise NotImplementedError
 
     def raise_on_request(self, window: QWidget) -> None:
         """Raise ``window`` (un-hiding it from the tray) whenever a later launch asks."""
         self.raiseRequested.connect(lambda: _raise_and_say(window))
 
+    def _answer(self, line: bytes) -> bytes | None:
+        """What to send back for one request line (None: nothing, hang up)."""
+        if line != _RAISE:
+            return None
+        self.raiseRequested.emit()
+        return _RAISED
+
+
+class _UnixInstanceServer(InstanceServer):
+    """A listening Unix socket watched by QSocketNotifiers on the GUI thread (no QtNetwork)."""
+
+    def __init__(self, name: str, lock: QLockFile, listener: socket.socket) -> None:
+        super().__init__(name, lock)
+        self._listener = listener
+        self._notifier = QSocketNotifier(listener.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._on_connection)
+        self._clients: dict[int, tuple[socket.socket, QSocketNotifier, bytearray]] = {}
+        self._next_id = 0
+
+    def _stop(self) -> None:
+        self._notifier.setEnabled(False)
+        for client_id in list(self._clients):
+            self._drop(client_id)
+        self._listener.close()
+        socket_path(self._name).unlink(missing_ok=True)
+
     @Slot()
     def _on_connection(self) -> None:
-        while (socket := self._server.nextPendingConnection()) is not None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:  # nothing more to accept now (or the listener is closed)
+                return
+            client.setblocking(False)
+            self._next_id += 1
+            client_id = self._next_id
+            notifier = QSocketNotifier(client.fileno(), QSocketNotifier.Type.Read, self)
+            notifier.activated.connect(lambda *_, c=client_id: self._on_ready_read(c))
+            self._clients[client_id] = (client, notifier, bytearray())
             # A client that connects and never speaks is dropped, not kept forever.
-            QTimer.singleShot(ANSWER_TIMEOUT_MS, socket, socket.abort)
-            socket.readyRead.connect(lambda socket=socket: self._on_ready_read(socket))
-            socket.disconnected.connect(socket.deleteLater)
+            QTimer.singleShot(ANSWER_TIMEOUT_MS, self, lambda c=client_id: self._drop(c))
 
-    def _on_ready_read(self, socket: QLocalSocket) -> None:
-        if not socket.canReadLine():
+    def _on_ready_read(self, client_id: int) -> None:
+        entry = self._clients.get(client_id)
+        if entry is None:
             return
-        if bytes(socket.readLine().data()) == _RAISE:
-            self.raiseRequested.emit()
-            socket.write(_RAISED)
-            socket.flush()
-        socket.disconnectFromServer()
+        client, _, buffer = entry
+        try:
+            chunk = client.recv(64)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        buffer += chunk
+        if chunk and b"\n" not in buffer and len(buffer) < 64:
+            return  # the rest of the line is still on its way
+        answer = self._answer(bytes(buffer[: buffer.find(b"\n") + 1]))
+        if answer is not None:
+            with contextlib.suppress(OSError):  # the launch gave up waiting
+                client.send(answer)  # a few bytes into an empty socket buffer: never blocks
+        self._drop(client_id)
+
+    def _drop(self, client_id: int) -> None:
+        entry = self._clients.pop(client_id, None)
+        if entry is not None:
+            client, notifier, _ = entry
+            notifier.setEnabled(False)  # before the descriptor closes under it
+            notifier.deleteLater()
+            client.close()
+
+
+class _QtInstanceServer(InstanceServer):
+    """QLocalServer (a named pipe on Windows)."""
+
+    def __init__(self, name: str, lock: QLockFile, server: QLocalServer) -> None:
+        super().__init__(name, lock)
+        server.setParent(self)
+        self._server = server
+        server.newConnection.connect(self._on_connection)
+
+    def _stop(self) -> None:
+        self._server.close()
+
+    @Slot()
+    def _on_connection(self) -> None:
+        while (client := self._server.nextPendingConnection()) is not None:
+            # A client that connects and never speaks is dropped, not kept forever.
+            QTimer.singleShot(ANSWER_TIMEOUT_MS, client, client.abort)
+            client.readyRead.connect(lambda client=client: self._on_ready_read(client))
+            client.disconnected.connect(client.deleteLater)
+
+    def _on_ready_read(self, client: QLocalSocket) -> None:
+        if not client.canReadLine():
+            return
+        answer = self._answer(bytes(client.readLine().data()))
+        if answer is not None:
+            client.write(answer)
+            client.flush()
+        client.disconnectFromServer()
 
 
 @dataclass(frozen=True)
@@ -148,11 +281,11 @@ class HandedOff:
 def claim_instance(env: Mapping[str, str]) -> InstanceServer | HandedOff | None:
     """Become the instance for this user and config folder, or hand off to the running one.
 
-    Who is the instance is decided by a lock file, not by the socket: with owner-only
-    access Qt binds the socket elsewhere and renames it into place, so two launches at
-    once could both listen. The lock is taken atomically, and a crashed holder's lock is
-    stale (its process is gone), so the next launch takes it over and replaces the
-    socket. None when the socket cannot be made: the window opens anyway.
+    Who is the instance is decided by a lock file, not by the socket: binding a socket
+    over a stale one, or Qt's owner-only socket (bound elsewhere and renamed into place),
+    would let two launches at once both listen. The lock is taken atomically, and a
+    crashed holder's lock is stale (its process is gone), so the next launch takes it over
+    and replaces the socket. None when the socket cannot be made: the window opens anyway.
     """
     name = server_name(env)
     lock = QLockFile(str(Path(QDir.tempPath()) / f"{name}.lock"))
@@ -169,12 +302,37 @@ def claim_instance(env: Mapping[str, str]) -> InstanceServer | HandedOff | None:
         if handed is False or time.monotonic() > deadline:
             return HandedOff("realtime-gui is already running but did not answer; try again.", 1)
         time.sleep(0.05)
+    return _listen_unix(name, lock) if _UNIX else _listen_qt(name, lock)
+
+
+def _listen_unix(name: str, lock: QLockFile) -> InstanceServer | None:
+    path = socket_path(name)
+    path.unlink(missing_ok=True)  # the socket of an instance that crashed: we hold the lock
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    # Only this user may connect: the socket file is born owner-only (no chmod window).
+    previous = os.umask(0o177)
+    try:
+        listener.bind(str(path))
+        listener.listen(8)
+    except OSError:
+        listener.close()
+        lock.unlock()
+        return None
+    finally:
+        os.umask(previous)
+    listener.setblocking(False)
+    return _UnixInstanceServer(name, lock, listener)
+
+
+def _listen_qt(name: str, lock: QLockFile) -> InstanceServer | None:
+    from PySide6.QtNetwork import QLocalServer
+
     QLocalServer.removeServer(name)  # the socket of an instance that crashed, if any
     server = QLocalServer()
-    # Only this user may connect (on Unix the socket file is made owner-only).
+    # Only this user may connect.
     server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
     if not server.listen(name):
         server.deleteLater()
         lock.unlock()
         return None
-    return InstanceServer(server, lock)
+    return _QtInstanceServer(name, lock, server)

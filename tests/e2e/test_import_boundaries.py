@@ -80,6 +80,11 @@ def test_opening_the_window_does_not_import_the_command_line() -> None:
     assert "realtime_gui.cli" not in imported and "getpass" not in imported
     # The mint history is loaded by the worker at the first mint, not at start-up.
     assert "realtime_gui.core.history" not in imported
+    # The single instance listened (the window ran as the instance) on a Unix socket:
+    # QtNetwork, 2.9 MiB resident, is for Windows' named pipes only.
+    assert "realtime_gui.ui.single_instance" in imported
+    if os.name == "posix":
+        assert "PySide6.QtNetwork" not in imported
 
 
 def test_the_http_client_does_not_load_httpx_command_line_helpers() -> None:
