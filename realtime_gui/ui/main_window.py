@@ -69,9 +69,11 @@ class MainWindow(QMainWindow, AutomationNames):
     part: build it in ``_build_parts`` (or on first use behind a property, like the banner),
     place it in ``_layout``, connect it in ``_connect_parts``, forward what automation uses
     (ui/automation_names.py).
-    The Serve tab is run by ``ServeLink`` (ui/serve_link.py); a history goes into the request
-    pane the same way; a profile switcher goes into the key line's row; the tray icon
-    (ui/tray.py, ``tray``) is added by app.py after the first paint and decides closes.
+    The Serve tab is run by ``ServeLink`` (ui/serve_link.py); the History tab lives in the
+    request pane; the profile switcher sits in the key line's row and the preset bar above
+    the form; the tray icon (ui/tray.py, ``tray``) is added by app.py after the first paint
+    and decides closes. A part that needs the worker after start-up connects to
+    ``warmUpRequested`` (queued after the warm-up, so after the first paint).
     """
 
     mintRequested = Signal(object)  # MintJob
