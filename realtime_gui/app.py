@@ -94,7 +94,7 @@ def create_window(
 
         def attach(painted: QWidget) -> None:
             if isinstance(painted, MainWindow):
-                _attach_tray(painted, worker, settings, env)
+                _attach_tray(painted, worker, settings)
 
         window.installEventFilter(_AfterFirstPaint(window, attach))
     return window
@@ -125,9 +125,7 @@ def choose_profile(settings: QSettings, folder: Path, env: Mapping[str, str]) ->
     return chosen
 
 
-def _attach_tray(
-    window: MainWindow, worker: MintWorker, settings: QSettings, env: Mapping[str, str]
-) -> None:
+def _attach_tray(window: MainWindow, worker: MintWorker, settings: QSettings) -> None:
     """Give ``window`` its tray icon, where the desktop has a tray and the window is open."""
     from PySide6.QtWidgets import QStyle, QSystemTrayIcon
 
@@ -140,7 +138,7 @@ def _attach_tray(
     icon = window.windowIcon()
     if icon.isNull():  # the icon files are not installed: a tray icon must still show
         icon = window.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
-    window.tray = WindowTray(window, worker=worker, icon=icon, settings=settings, env=env)
+    window.tray = WindowTray(window, worker=worker, icon=icon, settings=settings)
 
 
 class _AfterFirstPaint(QObject):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Slot
@@ -44,12 +44,10 @@ class WindowTray(QObject):
         worker: MintWorker,
         icon: QIcon,
         settings: QSettings,
-        env: Mapping[str, str],
     ) -> None:
         super().__init__(window)
         self._window = window
         self._settings = settings
-        self._env = env
         self._last_job: MintJob | None = None  # the window's latest mint request
         self._awaited: int | None = None  # the job whose secret Mint & copy copies
         self._deadline: Deadline | None = None
@@ -188,10 +186,11 @@ class WindowTray(QObject):
     # -- presets -------------------------------------------------------------------------
     @Slot()
     def refresh_presets(self) -> None:
-        """List the built-in and saved presets afresh (called as the submenu opens)."""
-        from ..core.presets import PresetStore
+        """List the built-in and saved presets afresh (called as the submenu opens).
 
-        listing = PresetStore.from_env(self._env).list()
+        From the preset combo's own folder, so the two never list different presets.
+        """
+        listing = self._window.presetBar.store.list()
         menu = self.trayPresetsMenu
         menu.clear()
         self._presets = {preset.name: preset for preset in listing.presets}
